@@ -1,0 +1,8 @@
+"""Command-line interface: ``detente COMMAND``. Each command lives in its own module."""
+
+from __future__ import annotations
+
+from . import actors_cmd, code_cmd, eval_cmd, quotes_cmd, store_cmd, web_cmd  # noqa: F401
+from .app import main
+
+__all__ = ["main"]

@@ -1,0 +1,1 @@
+"""Commands for this area (registered on import)."""

@@ -1,0 +1,59 @@
+"""Rendering coded articles for the terminal: a readable table (rich) or JSON lines."""
+
+from __future__ import annotations
+
+import json
+from typing import IO, Any
+
+from rich.console import Console
+from rich.table import Table
+
+from ..records import Article
+
+__all__ = ["print_article_table", "write_json_line"]
+
+
+def write_json_line(obj: Any, out: IO[str]) -> None:
+    """Write one compact JSON object and a newline (UTF-8 text, not ASCII-escaped)."""
+    out.write(json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
+def _actors(ents: Any) -> str:
+    return "+".join(f"{e.code or '?'}{'/' + e.sector if e.sector else ''}" for e in ents) or "-"
+
+
+def print_article_table(article: Article, console: Console) -> None:
+    """Print a readable summary of one coded article."""
+    if article.rejected is not None:
+        r = article.rejected
+        console.print(f"[bold red]rejected[/] {r.input}: {r.reason} — {r.detail}")
+        return
+    head = article.title or "(no title)"
+    console.rule(f"[bold]{head}")
+    console.print(f"[dim]{article.input} · id {article.id} · {article.published or 'no date'} · "
+                  f"{article.source or 'no source'} · {len(article.text)} chars, "
+                  f"{len(article.removed)} removed[/]")
+    if article.credits:
+        console.print("credits: " + "; ".join(f"{c.kind}: {c.name}" for c in article.credits))
+    if article.events:
+        table = Table(title="events", show_lines=False, expand=True)
+        for col in ("date", "event", "mode", "actor", "recipient", "evidence"):
+            table.add_column(col, overflow="fold")
+        for ev in article.events:
+            aux = f" [{', '.join(ev.evidence.auxiliary_modes)}]" if ev.evidence.auxiliary_modes else ""
+            table.add_row(ev.date or "", ev.event + aux, ev.mode, _actors(ev.actor),
+                          _actors(ev.recipient), ev.event_text or ev.evidence.sentence[:120])
+        console.print(table)
+    if article.quotes:
+        table = Table(title="quotes", expand=True)
+        for col in ("speaker", "kind", "quote"):
+            table.add_column(col, overflow="fold")
+        for q in article.quotes:
+            who = q.speaker.name or q.speaker.text if q.speaker else "?"
+            table.add_row(str(who), q.kind, q.text)
+        console.print(table)
+    if article.mentions:
+        resolved = [m for m in article.mentions if m.actor is not None]
+        console.print(f"mentions: {len(article.mentions)} ({len(resolved)} resolved): " + ", ".join(
+            f"{m.text}→{m.actor.code}{'/' + m.actor.sector if m.actor.sector else ''}"
+            for m in resolved[:40] if m.actor))

@@ -1,0 +1,172 @@
+"""Ordered stages, checked before the first article runs, with an error policy.
+
+A stage is any object with ``name``, ``version``, ``requires``, ``assigns`` and
+``__call__(article) -> article``; it may also offer ``pipe(articles) -> iterator`` when batching
+helps (the NLP stage does). Stages are built from settings by name through :data:`STAGES`, so a
+user can insert, drop or replace one.
+
+Rejected articles pass through later stages untouched. When a stage raises on one article, the
+default policy turns that article into a rejection (``reason="error"``) and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, Literal, Protocol, runtime_checkable
+
+from .config import Settings
+from .errors import PipelineError
+from .records import Article, Rejected
+
+__all__ = ["DEFAULT_STAGES", "STAGES", "Pipeline", "Stage", "build_stage"]
+
+log = logging.getLogger(__name__)
+
+#: What readers give every article before any stage runs.
+READER_ASSIGNS = frozenset({"text", "title", "raw_text", "published", "source", "url"})
+
+#: Stage name -> "module:Class"; the class has ``from_settings(settings)``.
+STAGES: dict[str, str] = {
+    "clean": "detente.clean:CleanStage",
+    "language": "detente.language:LanguageStage",
+    "nlp": "detente.nlp:NLPStage",
+    "actors": "detente.actors:ActorStage",
+    "events": "detente.events:EventStage",
+    "quotes": "detente.quotes:QuoteStage",
+    "link": "detente.quotes:LinkStage",
+}
+
+DEFAULT_STAGES: tuple[str, ...] = ("clean", "language", "nlp", "actors", "events", "quotes", "link")
+
+
+@runtime_checkable
+class Stage(Protocol):
+    """What the pipeline needs of a stage."""
+
+    name: str
+    version: str
+    requires: tuple[str, ...]
+    assigns: tuple[str, ...]
+
+    def __call__(self, article: Article) -> Article: ...
+
+
+def build_stage(name: str, settings: Settings) -> Stage:
+    """Build the stage registered under ``name`` from ``settings``.
+
+    Raises:
+        PipelineError: no stage has that name.
+    """
+    try:
+        target = STAGES[name]
+    except KeyError:
+        raise PipelineError(
+            f"unknown stage {name!r}; known stages: {', '.join(STAGES)}", code="E021"
+        ) from None
+    module_name, _, cls_name = target.partition(":")
+    cls = getattr(importlib.import_module(module_name), cls_name)
+    stage: Stage = cls.from_settings(settings)
+    return stage
+
+
+class Pipeline:
+    """An ordered list of stages that turns read articles into coded ones."""
+
+    def __init__(
+        self,
+        stages: Sequence[Stage],
+        *,
+        on_error: Literal["reject", "raise"] = "reject",
+        settings: Settings | None = None,
+    ) -> None:
+        self.stages = list(stages)
+        self.on_error = on_error
+        self.settings = settings or Settings()
+        self._check()
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings | None = None, stages: Iterable[str] = DEFAULT_STAGES, **kw: Any
+    ) -> Pipeline:
+        """Build the standard pipeline (or the named ``stages``) from ``settings``."""
+        settings = settings or Settings()
+        return cls([build_stage(n, settings) for n in stages], settings=settings, **kw)
+
+    def _check(self) -> None:
+        have = set(READER_ASSIGNS)
+        for stage in self.stages:
+            if not isinstance(stage, Stage):
+                raise PipelineError(f"{stage!r} is not a stage (needs name, version, "
+                                    "requires, assigns and __call__)", code="E022")
+            missing = [r for r in stage.requires if r not in have]
+            if missing:
+                raise PipelineError(
+                    f"stage {stage.name!r} requires {', '.join(missing)}, which no earlier stage "
+                    f"assigns; put a stage that assigns it first", code="E023")
+            have.update(stage.assigns)
+
+    @property
+    def versions(self) -> dict[str, str]:
+        """Stage name -> version, recorded with every run."""
+        return {s.name: s.version for s in self.stages}
+
+    def __call__(self, article: Article) -> Article:
+        """Run every stage over one article."""
+        return next(iter(self.pipe([article])))
+
+    def pipe(self, articles: Iterable[Article]) -> Iterator[Article]:
+        """Run every stage over a stream of articles, in input order, batching where stages can."""
+        stream: Iterable[Article] = articles
+        for stage in self.stages:
+            stream = self._apply(stage, stream)
+        yield from stream
+
+    def _apply(self, stage: Stage, stream: Iterable[Article]) -> Iterator[Article]:
+        batch_pipe = getattr(stage, "pipe", None)
+        if batch_pipe is not None:
+            yield from self._guard_batch(stage, batch_pipe, stream)
+            return
+        for article in stream:
+            yield self._run_one(stage, article)
+
+    def _run_one(self, stage: Stage, article: Article) -> Article:
+        if article.rejected is not None:
+            return article
+        try:
+            return stage(article)
+        except Exception as exc:  # noqa: BLE001 - one bad article must not take the batch down
+            if self.on_error == "raise":
+                raise
+            log.warning("stage %s failed on %s: %s", stage.name, article.input, exc)
+            return article.with_(rejected=Rejected(
+                reason="error", detail=f"stage {stage.name}: {type(exc).__name__}: {exc}",
+                input=article.input))
+
+    def _guard_batch(self, stage: Stage, batch_pipe: Any, stream: Iterable[Article]
+                     ) -> Iterator[Article]:
+        # Batching stages see only live articles; rejected ones are re-inserted in order.
+        pending: list[Article] = []
+        live: list[Article] = []
+
+        def flush() -> Iterator[Article]:
+            try:
+                done = iter(list(batch_pipe(live))) if live else iter(())
+            except Exception:  # noqa: BLE001 - retry one at a time to isolate the bad article
+                if self.on_error == "raise":
+                    raise
+                yield from (self._run_one(stage, art) for art in pending)
+                return
+            for art in pending:
+                yield art if art.rejected is not None else next(done)
+
+        size = max(1, getattr(stage, "batch_size", 32))
+        for article in stream:
+            pending.append(article)
+            if article.rejected is None:
+                live.append(article)
+            if len(live) >= size:
+                yield from flush()
+                pending, live = [], []
+        yield from flush()
