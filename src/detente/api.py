@@ -28,8 +28,7 @@ def get_pipeline(settings: Settings | None = None) -> Pipeline:
         return _pipelines[key]
 
 
-def _finish(article: Article, settings: Settings, date: str | None, source: str | None
-            ) -> Article:
+def _finish(article: Article, settings: Settings, date: str | None, source: str | None) -> Article:
     changes: dict[str, Any] = {}
     if not article.published and (date or settings.default_date):
         changes["published"] = date or settings.default_date
@@ -38,10 +37,18 @@ def _finish(article: Article, settings: Settings, date: str | None, source: str 
     return article.with_(**changes) if changes else article
 
 
-def code_text(text: str, *, title: str | None = None, date: str | None = None,
-              source: str | None = None, url: str | None = None, id: str | None = None,
-              split_title: bool = False, settings: Settings | None = None,
-              pipeline: Pipeline | None = None) -> Article:
+def code_text(
+    text: str,
+    *,
+    title: str | None = None,
+    date: str | None = None,
+    source: str | None = None,
+    url: str | None = None,
+    id: str | None = None,
+    split_title: bool = False,
+    settings: Settings | None = None,
+    pipeline: Pipeline | None = None,
+) -> Article:
     """Code one plain-text article and return it with mentions, events and quotes.
 
     Args:
@@ -56,32 +63,48 @@ def code_text(text: str, *, title: str | None = None, date: str | None = None,
     if split_title and title is None:
         art = read_text("<text>", text, published=date, source=source, url=url, id=id)
     else:
-        art = make_article("<text>", text, title=title, published=date, source=source, url=url,
-                           id=id)
+        art = make_article(
+            "<text>", text, title=title, published=date, source=source, url=url, id=id
+        )
     return (pipeline or get_pipeline(settings))(_finish(art, settings, date, source))
 
 
-def code_html(html: str, *, url: str | None = None, date: str | None = None,
-              source: str | None = None, settings: Settings | None = None,
-              pipeline: Pipeline | None = None) -> Article:
+def code_html(
+    html: str,
+    *,
+    url: str | None = None,
+    date: str | None = None,
+    source: str | None = None,
+    settings: Settings | None = None,
+    pipeline: Pipeline | None = None,
+) -> Article:
     """Code one HTML page: the main text and metadata are extracted first (trafilatura)."""
     settings = settings or load_settings()
     art = read_html(url or "<html>", html, url=url)
     return (pipeline or get_pipeline(settings))(_finish(art, settings, date, source))
 
 
-def code_articles(articles: Iterable[Article], *, settings: Settings | None = None,
-                  pipeline: Pipeline | None = None) -> Iterator[Article]:
+def code_articles(
+    articles: Iterable[Article],
+    *,
+    settings: Settings | None = None,
+    pipeline: Pipeline | None = None,
+) -> Iterator[Article]:
     """Code read articles in a stream, in order (rejected ones pass through)."""
     settings = settings or load_settings()
     pipe = pipeline or get_pipeline(settings)
     yield from pipe.pipe(_finish(a, settings, None, None) for a in articles)
 
 
-def code_paths(paths: Iterable[str | os.PathLike[str]], *, settings: Settings | None = None,
-               pipeline: Pipeline | None = None) -> Iterator[Article]:
+def code_paths(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    settings: Settings | None = None,
+    pipeline: Pipeline | None = None,
+) -> Iterator[Article]:
     """Read and code every input under ``paths`` (files, directories, ``-``), in input order."""
     settings = settings or load_settings()
-    arts = read_paths(paths, max_bytes=settings.max_bytes, published=settings.default_date,
-                      source=settings.source)
+    arts = read_paths(
+        paths, max_bytes=settings.max_bytes, published=settings.default_date, source=settings.source
+    )
     yield from code_articles(arts, settings=settings, pipeline=pipeline)

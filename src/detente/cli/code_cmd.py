@@ -15,15 +15,25 @@ from .output import print_article_table, write_json_line
 @main.command("code")
 @click.argument("paths", nargs=-1, required=True)
 @settings_options
-@click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "plover"]), default="table",
-              show_default=True,
-              help="table: readable summary; jsonl: the output contract, one object per input; "
-                   "plover: PLOVER event records only, one per line.")
-@click.option("--all-events", is_flag=True,
-              help="With --format plover, include negated and hypothetical events.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "jsonl", "plover"]),
+    default="table",
+    show_default=True,
+    help="table: readable summary; jsonl: the output contract, one object per input; "
+    "plover: PLOVER event records only, one per line.",
+)
+@click.option(
+    "--all-events",
+    is_flag=True,
+    help="With --format plover, include negated and hypothetical events.",
+)
 @click.pass_context
 @handle_errors
-def code(ctx: click.Context, paths: tuple[str, ...], fmt: str, all_events: bool, **opts: str) -> None:
+def code(
+    ctx: click.Context, paths: tuple[str, ...], fmt: str, all_events: bool, **opts: str
+) -> None:
     """Code articles from PATHS (files, directories, - for stdin; .gz read transparently).
 
     Formats are told by extension (.txt, .html, .jsonl, .warc) or by content. Exit code 1 when

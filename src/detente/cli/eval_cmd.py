@@ -12,15 +12,20 @@ from .app import handle_errors, main, settings_from
 
 @main.command("eval")
 @click.argument("kind", type=click.Choice(sorted(SCORERS)))
-@click.option("--gold", required=True, type=click.Path(exists=True),
-              help="The gold set: a folder or file, depending on KIND.")
+@click.option(
+    "--gold",
+    required=True,
+    type=click.Path(exists=True),
+    help="The gold set: a folder or file, depending on KIND.",
+)
 @click.option("--limit", type=click.IntRange(min=1), help="Score only the first N items.")
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as one JSON object.")
 @click.option("--model", "model", metavar="NAME", help="Installed spaCy English pipeline to use.")
 @click.pass_context
 @handle_errors
-def eval_(ctx: click.Context, kind: str, gold: str, limit: int | None, as_json: bool,
-          model: str | None) -> None:
+def eval_(
+    ctx: click.Context, kind: str, gold: str, limit: int | None, as_json: bool, model: str | None
+) -> None:
     """Score KIND (extraction, actors, events, quotes) on the gold set at --gold."""
     settings = settings_from(ctx, model=model)
     result = run_eval(kind, gold, settings, limit=limit)

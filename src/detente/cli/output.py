@@ -30,9 +30,11 @@ def print_article_table(article: Article, console: Console) -> None:
         return
     head = article.title or "(no title)"
     console.rule(f"[bold]{head}")
-    console.print(f"[dim]{article.input} · id {article.id} · {article.published or 'no date'} · "
-                  f"{article.source or 'no source'} · {len(article.text)} chars, "
-                  f"{len(article.removed)} removed[/]")
+    console.print(
+        f"[dim]{article.input} · id {article.id} · {article.published or 'no date'} · "
+        f"{article.source or 'no source'} · {len(article.text)} chars, "
+        f"{len(article.removed)} removed[/]"
+    )
     if article.credits:
         console.print("credits: " + "; ".join(f"{c.kind}: {c.name}" for c in article.credits))
     if article.events:
@@ -40,9 +42,19 @@ def print_article_table(article: Article, console: Console) -> None:
         for col in ("date", "event", "mode", "actor", "recipient", "evidence"):
             table.add_column(col, overflow="fold")
         for ev in article.events:
-            aux = f" [{', '.join(ev.evidence.auxiliary_modes)}]" if ev.evidence.auxiliary_modes else ""
-            table.add_row(ev.date or "", ev.event + aux, ev.mode, _actors(ev.actor),
-                          _actors(ev.recipient), ev.event_text or ev.evidence.sentence[:120])
+            aux = (
+                f" [{', '.join(ev.evidence.auxiliary_modes)}]"
+                if ev.evidence.auxiliary_modes
+                else ""
+            )
+            table.add_row(
+                ev.date or "",
+                ev.event + aux,
+                ev.mode,
+                _actors(ev.actor),
+                _actors(ev.recipient),
+                ev.event_text or ev.evidence.sentence[:120],
+            )
         console.print(table)
     if article.quotes:
         table = Table(title="quotes", expand=True)
@@ -54,6 +66,11 @@ def print_article_table(article: Article, console: Console) -> None:
         console.print(table)
     if article.mentions:
         resolved = [m for m in article.mentions if m.actor is not None]
-        console.print(f"mentions: {len(article.mentions)} ({len(resolved)} resolved): " + ", ".join(
-            f"{m.text}→{m.actor.code}{'/' + m.actor.sector if m.actor.sector else ''}"
-            for m in resolved[:40] if m.actor))
+        console.print(
+            f"mentions: {len(article.mentions)} ({len(resolved)} resolved): "
+            + ", ".join(
+                f"{m.text}→{m.actor.code}{'/' + m.actor.sector if m.actor.sector else ''}"
+                for m in resolved[:40]
+                if m.actor
+            )
+        )

@@ -25,16 +25,18 @@ SCORERS: dict[str, str] = {
 }
 
 
-def run_eval(kind: str, gold: str | Path, settings: Settings | None = None,
-             limit: int | None = None) -> dict[str, Any]:
+def run_eval(
+    kind: str, gold: str | Path, settings: Settings | None = None, limit: int | None = None
+) -> dict[str, Any]:
     """Score the component named ``kind`` on the gold set at ``gold``.
 
     Raises:
         EvalError: unknown kind, or the gold set is missing or malformed.
     """
     if kind not in SCORERS:
-        raise EvalError(f"unknown evaluation {kind!r}; choose one of {', '.join(SCORERS)}",
-                        code="E081")
+        raise EvalError(
+            f"unknown evaluation {kind!r}; choose one of {', '.join(SCORERS)}", code="E081"
+        )
     path = Path(gold)
     if not path.exists():
         raise EvalError(f"gold set {path} does not exist", code="E082")

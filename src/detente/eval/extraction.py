@@ -28,7 +28,7 @@ def shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
     tokens = _TOKEN.findall(text or "")
     if len(tokens) < n:
         return Counter([tuple(tokens)]) if tokens else Counter()
-    return Counter(tuple(tokens[i:i + n]) for i in range(len(tokens) - n + 1))
+    return Counter(tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
 
 
 def page_scores(predicted: str, true: str) -> tuple[float, float]:
@@ -70,5 +70,9 @@ def score(gold: Path, settings: Settings, limit: int | None = None) -> dict[str,
     precision = sum(precisions) / n if n else 0.0
     recall = sum(recalls) / n if n else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
-            "n": n}
+    return {
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+        "n": n,
+    }

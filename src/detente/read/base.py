@@ -29,11 +29,11 @@ def normalise_date(value: Any) -> str | None:
         except ValueError:
             return None
     try:
-        from htmldate.validators import convert_date  # type: ignore[import-untyped]
+        from htmldate.validators import convert_date
 
         converted = convert_date(text, "%Y-%m-%d", "%Y-%m-%d")
         return str(converted) if converted else None
-    except Exception:  # noqa: BLE001 - an unparseable date is simply unknown
+    except Exception:
         return None
 
 

@@ -22,10 +22,16 @@ __all__ = ["count_inputs", "detect_format", "iter_inputs", "read_bytes_input", "
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 _SUFFIX_FORMAT = {
-    ".txt": "text", ".text": "text", ".md": "text",
-    ".html": "html", ".htm": "html", ".xhtml": "html",
-    ".jsonl": "jsonl", ".ndjson": "jsonl",
-    ".warc": "warc", ".arc": "warc",
+    ".txt": "text",
+    ".text": "text",
+    ".md": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".warc": "warc",
+    ".arc": "warc",
 }
 _SKIP_NAMES = {"metadata.tsv", "ground-truth.json", "LICENSE", "README.md", ".DS_Store"}
 
@@ -95,12 +101,21 @@ def _open_bytes(name: str, limit: int) -> bytes:
         return _read_limited(fh, limit)
 
 
-def read_bytes_input(name: str, data: bytes, *, fmt: str | None = None,
-                     max_bytes: int = DEFAULT_MAX_BYTES, **fields: Any) -> Iterator[Article]:
+def read_bytes_input(
+    name: str,
+    data: bytes,
+    *,
+    fmt: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    **fields: Any,
+) -> Iterator[Article]:
     """Read one input given as bytes (a file's content, stdin, an HTTP body)."""
     if len(data) > max_bytes:
-        yield reject(name, "too_large", f"input is larger than the limit of {max_bytes} bytes "
-                     "(set max_bytes to raise it)")
+        yield reject(
+            name,
+            "too_large",
+            f"input is larger than the limit of {max_bytes} bytes (set max_bytes to raise it)",
+        )
         return
     if not data.strip():
         yield reject(name, "empty", "input is empty")
@@ -126,8 +141,13 @@ def read_bytes_input(name: str, data: bytes, *, fmt: str | None = None,
     yield read_text(name, text, **fields)
 
 
-def read_paths(paths: Iterable[str | os.PathLike[str]], *, max_bytes: int = DEFAULT_MAX_BYTES,
-               published: str | None = None, source: str | None = None) -> Iterator[Article]:
+def read_paths(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    published: str | None = None,
+    source: str | None = None,
+) -> Iterator[Article]:
     """Read every input under ``paths`` into articles, in order.
 
     ``published`` and ``source`` fill articles that have none. Inputs that cannot be read become
@@ -179,14 +199,20 @@ def _read_stream(name: str, fmt: str, *, max_bytes: int, **fields: Any) -> Itera
                     continue
                 line_name = f"{name}:{lineno}"
                 if len(raw) > max_bytes:
-                    yield reject(line_name, "too_large",
-                                 f"line is larger than the limit of {max_bytes} bytes")
+                    yield reject(
+                        line_name,
+                        "too_large",
+                        f"line is larger than the limit of {max_bytes} bytes",
+                    )
                     continue
                 text = decode(raw)
                 if text is None:
                     yield reject(line_name, "undecodable", "line is not valid text")
                     continue
-                yield _fill(read_jsonl_line(line_name, text, **fields),
-                            fields.get("published"), fields.get("source"))
+                yield _fill(
+                    read_jsonl_line(line_name, text, **fields),
+                    fields.get("published"),
+                    fields.get("source"),
+                )
     except (OSError, EOFError, zlib.error) as exc:
         yield reject(name, "unreadable", f"cannot read input: {exc}")

@@ -21,7 +21,9 @@ def read_jsonl_line(input_name: str, line: str, **defaults: Any) -> Article:
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
-        return reject(input_name, "invalid_json", f"not valid JSON: {exc.msg} at column {exc.colno}")
+        return reject(
+            input_name, "invalid_json", f"not valid JSON: {exc.msg} at column {exc.colno}"
+        )
     if not isinstance(obj, dict):
         return reject(input_name, "invalid_json", "a JSONL line must be an object")
     fields: dict[str, Any] = {
@@ -38,5 +40,9 @@ def read_jsonl_line(input_name: str, line: str, **defaults: Any) -> Article:
         return read_text(input_name, text, **fields)
     if isinstance(obj.get("html"), str) and obj["html"].strip():
         return read_html(input_name, obj["html"], **{k: v for k, v in fields.items() if v})
-    return reject(input_name, "empty", "the line has neither a non-empty 'text' nor 'html'",
-                  id=str(obj["id"]) if obj.get("id") else None)
+    return reject(
+        input_name,
+        "empty",
+        "the line has neither a non-empty 'text' nor 'html'",
+        id=str(obj["id"]) if obj.get("id") else None,
+    )

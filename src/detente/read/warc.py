@@ -18,15 +18,18 @@ def read_warc(name: str, stream: BinaryIO, *, max_bytes: int, **fields: Any) -> 
     Each record's input name is ``FILE#RECORD-ID``; its URL and date come from the WARC headers
     when the page has none.
     """
-    from warcio.archiveiterator import ArchiveIterator  # type: ignore[import-untyped]
-    from warcio.exceptions import ArchiveLoadFailed  # type: ignore[import-untyped]
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
 
     try:
         for record in ArchiveIterator(stream):
             if record.rec_type not in ("response", "resource"):
                 continue
-            ctype = (record.http_headers.get_header("Content-Type") if record.http_headers
-                     else record.rec_headers.get_header("Content-Type")) or ""
+            ctype = (
+                record.http_headers.get_header("Content-Type")
+                if record.http_headers
+                else record.rec_headers.get_header("Content-Type")
+            ) or ""
             if "html" not in ctype.lower():
                 continue
             url = record.rec_headers.get_header("WARC-Target-URI")
@@ -41,8 +44,12 @@ def read_warc(name: str, stream: BinaryIO, *, max_bytes: int, **fields: Any) -> 
                 yield reject(rec_name, "binary", "record body is not text")
                 continue
             published = fields.get("published")
-            art = read_html(rec_name, html, url=url,
-                            **{k: v for k, v in fields.items() if v and k != "published"})
+            art = read_html(
+                rec_name,
+                html,
+                url=url,
+                **{k: v for k, v in fields.items() if v and k != "published"},
+            )
             if art.rejected is None and not art.published:
                 warc_date = normalise_date(record.rec_headers.get_header("WARC-Date"))
                 art = art.with_(published=published or warc_date)

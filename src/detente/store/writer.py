@@ -1,0 +1,133 @@
+"""The single writer: inserts batches of rows atomically and keeps the ``runs`` table.
+
+Each batch is one transaction: after a crash (kill -9 included) a batch is either fully stored or
+not at all, so re-running an ingest skips what was stored and codes the rest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from .. import __version__
+from ..errors import StoreError
+from .rows import COLUMNS, Batch
+
+__all__ = ["Writer", "now_iso"]
+
+log = logging.getLogger(__name__)
+
+_RUN_COUNTS = ("n_read", "n_coded", "n_skipped", "n_rejected", "n_mentions", "n_events",
+               "n_quotes")
+
+
+def now_iso() -> str:
+    """The current UTC time as an ISO timestamp without zone (DuckDB ``TIMESTAMP``)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
+
+
+def _arrow_table(columns: Sequence[str], rows: list[tuple[Any, ...]]) -> Any:
+    import pyarrow as pa
+
+    data = {c: [r[i] for r in rows] for i, c in enumerate(columns)}
+    return pa.table(data)
+
+
+def _quoted(columns: Iterable[str]) -> str:
+    return ", ".join(f'"{c}"' for c in columns)
+
+
+class Writer:
+    """Insert coded articles into an open read-write database, one transaction per batch."""
+
+    def __init__(self, con: Any) -> None:
+        self.con = con
+        self.run_id: int | None = None
+        self.counts = dict.fromkeys(_RUN_COUNTS, 0)
+
+    # -- runs -------------------------------------------------------------------------------
+
+    def start_run(self, *, versions: dict[str, str], settings: dict[str, Any],
+                  inputs: Sequence[str], workers: int) -> int:
+        """Record a new run (status ``running``) and return its id."""
+        row = self.con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM runs").fetchone()
+        self.run_id = int(row[0]) if row else 1
+        files = {k: settings.get(k, []) for k in ("actors_files", "lexicon_files",
+                                                   "boilerplate_files")}
+        self.con.execute(
+            "INSERT INTO runs (run_id, started_at, status, detente_version, versions, "
+            "lexicon_files, settings, inputs, workers) VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?)",
+            [self.run_id, now_iso(), __version__, json.dumps(versions), json.dumps(files),
+             json.dumps(settings, default=str), json.dumps(list(inputs)), workers])
+        return self.run_id
+
+    def update_run(self, status: str | None = None) -> None:
+        """Store the run's counts so far (and its final status)."""
+        if self.run_id is None:
+            return
+        sets = ", ".join(f"{k} = ?" for k in _RUN_COUNTS)
+        params: list[Any] = [self.counts[k] for k in _RUN_COUNTS]
+        if status is not None:
+            sets += ", status = ?, finished_at = ?"
+            params += [status, now_iso()]
+        self.con.execute(f"UPDATE runs SET {sets} WHERE run_id = ?", [*params, self.run_id])
+
+    # -- articles ---------------------------------------------------------------------------
+
+    def known(self, ids: Sequence[str], hashes: Sequence[str]) -> set[str]:
+        """Return which of ``ids`` and ``hashes`` are already stored (articles or rejections)."""
+        if not ids and not hashes:
+            return set()
+        import pyarrow as pa
+
+        probe = pa.table({"k": list(ids) + [h for h in hashes if h]})
+        self.con.register("_probe", probe)
+        try:
+            rows = self.con.execute(
+                "SELECT id FROM articles WHERE id IN (SELECT k FROM _probe) "
+                "UNION SELECT hash FROM articles WHERE hash IN (SELECT k FROM _probe) "
+                "UNION SELECT id FROM rejections WHERE id IN (SELECT k FROM _probe)").fetchall()
+        finally:
+            self.con.unregister("_probe")
+        return {r[0] for r in rows}
+
+    def write(self, batch: Batch) -> None:
+        """Insert a batch of rows in one transaction.
+
+        Raises:
+            StoreError: the database refused the rows (the transaction is rolled back).
+        """
+        con = self.con
+        try:
+            con.execute("BEGIN TRANSACTION")
+            for table, columns in COLUMNS.items():
+                rows = batch.rows.get(table) or []
+                if not rows:
+                    continue
+                name = f"_rows_{table}"
+                con.register(name, _arrow_table(columns, rows))
+                try:
+                    # OR IGNORE: a row stored by an earlier, interrupted attempt is not an error.
+                    con.execute(f"INSERT OR IGNORE INTO {table} ({_quoted(columns)}) "
+                                f"SELECT {_quoted(columns)} FROM {name}")
+                finally:
+                    con.unregister(name)
+            self.counts["n_coded"] += batch.coded
+            self.counts["n_rejected"] += batch.rejected
+            self.counts["n_mentions"] += batch.mentions
+            self.counts["n_events"] += batch.events
+            self.counts["n_quotes"] += batch.quotes
+            self.update_run()
+            con.execute("COMMIT")
+        except Exception as exc:
+            try:
+                con.execute("ROLLBACK")
+            except Exception:  # noqa: BLE001 - the transaction may already be aborted
+                pass
+            if isinstance(exc, StoreError):
+                raise
+            raise StoreError(f"cannot store a batch of {len(batch)} articles: {exc}",
+                             code="E078") from exc

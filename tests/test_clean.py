@@ -1,0 +1,138 @@
+"""Boilerplate removal and credit lines, on invented articles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from detente.clean import CleanStage, clean_text, load_boilerplate, paragraphs
+from detente.errors import ConfigError
+from detente.read.base import make_article
+
+STORY = """The parliament of Velmora voted on Tuesday to open talks with Ostrana.
+
+Prime Minister Arvel Dunmore said the vote was a first step toward peace.
+
+Source: Azul Wire, Photo by Lena Harrow
+
+Dear reader, our newsroom depends on you. Please consider making a recurring donation.
+
+Thanks to everyone who helps us keep going: help us keep it free.
+
+© 2021 Azul Wire. All rights reserved."""
+
+
+@pytest.fixture(scope="module")
+def bp():
+    return load_boilerplate()
+
+
+def test_story_kept_and_tail_removed_with_reasons(bp) -> None:
+    text, removed, credits, _ = clean_text(STORY, bp)
+    assert text.startswith("The parliament of Velmora voted")
+    assert text.endswith("a first step toward peace.")
+    assert "Source:" not in text and "Dear reader" not in text
+    reasons = [r.reason for r in removed]
+    assert reasons[0] == "credit line"
+    assert "donation appeal" in reasons
+    assert "copyright line" in reasons
+    # weak cues after the credit line count as trailing boilerplate
+    assert any(r.endswith("(trailing)") for r in reasons)
+    # offsets point into the raw text
+    for r in removed:
+        assert STORY[r.start : r.end] == r.text
+    assert [c.to_dict() for c in credits] == [
+        {"kind": "source", "name": "Azul Wire"},
+        {"kind": "photo", "name": "Lena Harrow"},
+    ]
+
+
+def test_weak_cue_inside_the_story_is_kept(bp) -> None:
+    text = (
+        "Our readers in Port Azul woke to sirens on Friday.\n\n"
+        "The army of Ostrana said it had fired on a drone."
+    )
+    kept, removed, _, _ = clean_text(text, bp)
+    assert kept == text and removed == ()
+
+
+@pytest.mark.parametrize(
+    ("line", "kind", "name"),
+    [
+        ("Reporting by Tomas Veld; Editing by Ana Roos", "reporting", "Tomas Veld"),
+        ("(Reuters)", "agency", "Reuters"),
+        ("Photo: Kiri Aston", "photo", "Kiri Aston"),
+        (
+            "Additional reporting by Ida Voss, Per Lund and Ole Berg",
+            "reporting",
+            "Ida Voss, Per Lund and Ole Berg",
+        ),
+    ],
+)
+def test_credit_lines(bp, line: str, kind: str, name: str) -> None:
+    text = f"The envoy of Velmora arrived in Port Azul on Monday for talks.\n\n{line}"
+    kept, removed, credits, _ = clean_text(text, bp)
+    assert line not in kept
+    assert credits[0].kind == kind and credits[0].name == name
+    assert removed[-1].reason == "credit line"
+
+
+def test_wire_dateline_is_credited_and_place_kept(bp) -> None:
+    text = "PORT AZUL (Reuters) - Velmora closed its border with Ostrana on Sunday, officials said."
+    kept, removed, credits, meta = clean_text(text, bp)
+    assert kept.startswith("Velmora closed its border")
+    assert credits[0].name == "Reuters" and meta["dateline"] == "PORT AZUL"
+    assert removed[0].reason == "dateline"
+
+
+@pytest.mark.parametrize(
+    ("para", "reason"),
+    [
+        (
+            "Sign up for our daily newsletter to get the best stories in your inbox.",
+            "newsletter prompt",
+        ),
+        ("Follow us on Twitter and Facebook.", "share/follow prompt"),
+        ("Subscribe now for unlimited digital access.", "subscription prompt"),
+    ],
+)
+def test_prompts_are_removed(bp, para: str, reason: str) -> None:
+    text = f"The envoy of Velmora arrived in Port Azul on Monday for talks.\n\n{para}"
+    kept, removed, _, _ = clean_text(text, bp)
+    assert para not in kept
+    assert removed[0].reason == reason
+
+
+def test_user_patterns_extend_and_override(tmp_path: Path) -> None:
+    extra = tmp_path / "mine.yaml"
+    extra.write_text(
+        "boilerplate:\n  - id: house-ad\n    reason: house advert\n    patterns:\n"
+        "      - '\\bbuy the azul almanac\\b'\n",
+        "utf-8",
+    )
+    bp = load_boilerplate((str(extra),))
+    text = "The envoy arrived in Port Azul on Monday for talks.\n\nBuy the Azul Almanac today!"
+    kept, removed, _, _ = clean_text(text, bp)
+    assert "Almanac" not in kept and removed[0].reason == "house advert"
+    assert bp.version.endswith("+mine.yaml")
+
+
+def test_bad_user_pattern_is_a_config_error(tmp_path: Path) -> None:
+    extra = tmp_path / "bad.yaml"
+    extra.write_text("boilerplate:\n  - id: x\n    patterns: ['(unclosed']\n", "utf-8")
+    with pytest.raises(ConfigError, match="unclosed"):
+        load_boilerplate((str(extra),))
+
+
+def test_article_of_only_boilerplate_is_rejected() -> None:
+    stage = CleanStage(load_boilerplate())
+    art = make_article("appeal.txt", "Dear reader, please make a recurring donation today.")
+    out = stage(art)
+    assert out.rejected is not None and out.rejected.reason == "empty"
+    assert out.removed and out.removed[0].reason == "donation appeal"
+
+
+def test_paragraph_offsets() -> None:
+    text = "  One.\n\n\nTwo two.\n \nThree"
+    assert [text[s:e] for s, e in paragraphs(text)] == ["One.", "Two two.", "Three"]
