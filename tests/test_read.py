@@ -199,3 +199,28 @@ def test_warc_records_become_articles(tmp_path: Path) -> None:
     assert art.url == "https://azul.example/talks"
     assert art.input.startswith(str(path) + "#")
     assert "ending a year of silence" in art.text
+
+
+FEED = b"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Azul Wire</title>
+<item><title>Velmora recalls envoy</title><link>https://azul.example/envoy</link>
+<pubDate>Tue, 02 Mar 2021 10:00:00 GMT</pubDate>
+<description>&lt;p&gt;Velmora recalled its envoy from Ostrana on Tuesday after a row over
+fishing rights in the estuary, the foreign ministry said.&lt;/p&gt;</description></item>
+<item><title>Empty one</title><link>https://azul.example/empty</link></item>
+</channel></rss>"""
+
+
+def test_rss_feed_entries_become_articles(tmp_path: Path) -> None:
+    path = tmp_path / "wire.rss"
+    path.write_bytes(FEED)
+    arts = list(read_paths([path]))
+    assert len(arts) == 2
+    first = arts[0]
+    assert first.rejected is None and first.format == "feed"
+    assert first.title == "Velmora recalls envoy"
+    assert first.url == "https://azul.example/envoy"
+    assert first.published == "2021-03-02" and first.source == "Azul Wire"
+    assert "recalled its envoy" in first.text and "<p>" not in first.text
+    assert arts[1].rejected is not None and arts[1].rejected.reason == "empty"
+    assert detect_format("feed.xml", FEED[:200]) == "feed"

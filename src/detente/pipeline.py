@@ -145,6 +145,7 @@ class Pipeline:
                 return next(iter(batch_pipe([article])))
             return stage(article)
         except Exception as exc:
+            # one bad article must not take the batch down: it becomes a rejection
             if self.on_error == "raise":
                 raise
             log.warning("stage %s failed on %s: %s", stage.name, article.input, exc)
@@ -167,6 +168,7 @@ class Pipeline:
             try:
                 done = iter(list(batch_pipe(live))) if live else iter(())
             except Exception:
+                # retry one article at a time to isolate the one that failed
                 if self.on_error == "raise":
                     raise
                 yield from (self._run_one(stage, art, batch_pipe) for art in pending)

@@ -34,6 +34,7 @@ def normalise_date(value: Any) -> str | None:
         converted = convert_date(text, "%Y-%m-%d", "%Y-%m-%d")
         return str(converted) if converted else None
     except Exception:
+        # an unparseable date is simply unknown
         return None
 
 

@@ -32,6 +32,8 @@ _SUFFIX_FORMAT = {
     ".ndjson": "jsonl",
     ".warc": "warc",
     ".arc": "warc",
+    ".rss": "feed",
+    ".atom": "feed",
 }
 _SKIP_NAMES = {"metadata.tsv", "ground-truth.json", "LICENSE", "README.md", ".DS_Store"}
 
@@ -47,6 +49,8 @@ def detect_format(name: str, head: bytes = b"") -> str:
     sniff = head.lstrip()[:200].lower()
     if sniff.startswith(b"warc/"):
         return "warc"
+    if b"<rss" in sniff or b"<feed" in head[:1000].lower() or b"<rdf:rdf" in sniff:
+        return "feed"
     if sniff.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in head[:4096].lower():
         return "html"
     if sniff.startswith(b"{"):
@@ -125,6 +129,11 @@ def read_bytes_input(
         from .warc import read_warc
 
         yield from read_warc(name, io.BytesIO(data), max_bytes=max_bytes, **fields)
+        return
+    if fmt == "feed":
+        from .feed import read_feed
+
+        yield from read_feed(name, data, **fields)
         return
     text = decode(data)
     if text is None:

@@ -72,6 +72,7 @@ def read_html(input_name: str, html: str, **fields: Any) -> Article:
     try:
         found = extract_html(html, url=fields.get("url"))
     except Exception as exc:
+        # a broken page is a rejection, not a crash
         return reject(input_name, "unreadable", f"HTML could not be parsed: {exc}")
     if found is None:
         return reject(input_name, "no_text", "no main text found in the HTML page")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .config import Settings
-from .records import Article
+from ..config import Settings
+from ..records import Article
 
 __all__ = ["LinkStage", "QuoteStage"]
 
