@@ -196,6 +196,7 @@ class Evidence:
     confidence: float = 1.0
     context_keywords: tuple[str, ...] = ()
     date_expression: str | None = None
+    actor_via: str = ""  # how the actor was found: subject, passive agent, control, ...
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -211,6 +212,7 @@ class Evidence:
             "confidence": round(self.confidence, 3),
             "context_keywords": list(self.context_keywords),
             "date_expression": self.date_expression,
+            "actor_via": self.actor_via,
         }
 
 
@@ -295,6 +297,9 @@ class Quote:
     field: Field = "text"
     confidence: float = 1.0
     event_ids: tuple[str, ...] = ()
+    # quotes interrupted by their attribution or continued over paragraphs: the quoted pieces
+    segments: tuple[Span, ...] = ()
+    rule: str = ""  # which attribution rule found it (lead, tail, verb, according, ...)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -312,6 +317,8 @@ class Quote:
             "speaker": self.speaker.to_dict() if self.speaker else None,
             "confidence": round(self.confidence, 3),
             "event_ids": list(self.event_ids),
+            "segments": [s.to_dict() for s in self.segments],
+            "rule": self.rule,
         }
 
 

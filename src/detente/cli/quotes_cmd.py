@@ -1,1 +1,75 @@
-"""Commands for this area (registered on import)."""
+"""``detente quotes``: who said what, as a readable list or JSON lines."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from ..api import code_paths
+from ..records import Article, Quote
+from .app import handle_errors, main, settings_from, settings_options
+from .output import write_json_line
+
+__all__ = ["quotes"]
+
+
+def _who(quote: Quote) -> str:
+    sp = quote.speaker
+    if sp is None:
+        return "?"
+    who = sp.name or sp.text
+    if sp.actor is not None and sp.actor.code:
+        who += f" ({sp.actor.code}{'/' + sp.actor.sector if sp.actor.sector else ''})"
+    return who
+
+
+def _table(article: Article, console: Console) -> None:
+    title = article.title or article.input
+    table = Table(title=f"{title} — {len(article.quotes)} quote(s)", expand=True)
+    table.add_column("speaker", overflow="fold", ratio=2)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("quote", overflow="fold", ratio=6)
+    for q in article.quotes:
+        table.add_row(_who(q), q.kind, q.text)
+    console.print(table)
+
+
+@main.command("quotes")
+@click.argument("paths", nargs=-1, required=True)
+@settings_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "jsonl"]),
+    default="table",
+    show_default=True,
+    help="table: speaker, kind and quote per row; jsonl: one quote object per line "
+    "(the `quotes` items of the output contract, with an `article` id).",
+)
+@click.pass_context
+@handle_errors
+def quotes(ctx: click.Context, paths: tuple[str, ...], fmt: str, **opts: str) -> None:
+    """List the quotations in PATHS (files, directories, - for stdin): speaker, kind, quote.
+
+    Exit code 1 when some inputs were rejected (each is reported with its reason).
+    """
+    settings = settings_from(ctx, **opts)
+    console = Console()
+    failed = 0
+    for article in code_paths(paths, settings=settings):
+        if article.rejected is not None:
+            failed += 1
+            r = article.rejected
+            click.echo(f"detente: rejected {r.input}: {r.reason}: {r.detail}", err=True)
+            continue
+        if fmt == "jsonl":
+            for q in article.quotes:
+                write_json_line({"article": article.id, **q.to_dict()}, sys.stdout)
+        else:
+            _table(article, console)
+        sys.stdout.flush()
+    if failed:
+        sys.exit(1)

@@ -7,7 +7,7 @@ files of the same shape (entries are added, categories merged, ``enabled`` repla
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,10 @@ class ReportingLexicon:
         titles: words stripped from the front of a proper-noun phrase to build a person's name.
         pronouns: speaker pronouns followed back to an antecedent.
         version: the lexicon version, recorded in the stage version.
+        control: verbs whose content is an infinitive (``want``, ``urge``);
+            ``control_preps`` holds the two-word ones (``call`` -> {``on``}).
+        objects: verbs whose content is a noun phrase object (``cite``); ``object_preps``
+            holds those that take it through a preposition (``call`` -> {``for``}).
     """
 
     verbs: frozenset[str]
@@ -40,6 +44,10 @@ class ReportingLexicon:
     titles: frozenset[str]
     pronouns: frozenset[str]
     version: str
+    control: frozenset[str] = frozenset()
+    control_preps: dict[str, frozenset[str]] = field(default_factory=dict)
+    objects: frozenset[str] = frozenset()
+    object_preps: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def is_verb(self, lemma: str, particles: frozenset[str] = frozenset()) -> bool:
         """True when ``lemma`` (with the given particle children) is a reporting verb."""
@@ -56,11 +64,14 @@ def _read(path: Path | Any) -> dict[str, Any]:
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(
             f"cannot read reporting lexicon {path}: {exc}; fix the YAML or drop the file",
-            code="E015") from exc
+            code="E015",
+        ) from exc
     if not isinstance(data, dict):
         raise ConfigError(
             f"reporting lexicon {path} must be a mapping with verbs/nouns keys (see "
-            f"docs/quotes.md)", code="E016")
+            f"docs/quotes.md)",
+            code="E016",
+        )
     return data
 
 
@@ -91,19 +102,24 @@ def load_lexicon(extra_files: tuple[str, ...] = ()) -> ReportingLexicon:
     pronouns: set[str] = set()
     enabled: list[str] = []
     versions: list[str] = []
+    control: set[str] = set()
+    objects: set[str] = set()
     for i, data in enumerate(sources):
         versions.append(str(data.get("version", i)))
         verbs = data.get("verbs") or {}
         if isinstance(verbs, list):  # a plain list is taken as the "speech" category
             verbs = {"speech": verbs}
         if not isinstance(verbs, dict):
-            raise ConfigError("reporting lexicon: verbs must map category -> list of lemmas",
-                              code="E017")
+            raise ConfigError(
+                "reporting lexicon: verbs must map category -> list of lemmas", code="E017"
+            )
         for cat, words in verbs.items():
             categories.setdefault(str(cat), set()).update(_words(words, f"verbs.{cat}"))
         nouns.update(_words(data.get("nouns"), "nouns"))
         titles.update(_words(data.get("titles"), "titles"))
         pronouns.update(_words(data.get("pronouns"), "pronouns"))
+        control.update(_words(data.get("control_verbs"), "control_verbs"))
+        objects.update(_words(data.get("object_verbs"), "object_verbs"))
         if data.get("enabled") is not None:
             enabled = _words(data.get("enabled"), "enabled")
     single: set[str] = set()
@@ -115,6 +131,8 @@ def load_lexicon(extra_files: tuple[str, ...] = ()) -> ReportingLexicon:
                 phrasal.setdefault(head, set()).add(particle)
             else:
                 single.add(head)
+    ctl, ctl_preps = _split(control)
+    obj, obj_preps = _split(objects)
     return ReportingLexicon(
         verbs=frozenset(single),
         phrasal={k: frozenset(v) for k, v in phrasal.items()},
@@ -122,4 +140,21 @@ def load_lexicon(extra_files: tuple[str, ...] = ()) -> ReportingLexicon:
         titles=frozenset(titles),
         pronouns=frozenset(pronouns),
         version="+".join(versions),
+        control=ctl,
+        control_preps=ctl_preps,
+        objects=obj,
+        object_preps=obj_preps,
     )
+
+
+def _split(entries: set[str]) -> tuple[frozenset[str], dict[str, frozenset[str]]]:
+    """Split ``["cite", "call for"]`` into single lemmas and lemma -> second words."""
+    single: set[str] = set()
+    two: dict[str, set[str]] = {}
+    for entry in entries:
+        head, _, rest = entry.partition(" ")
+        if rest:
+            two.setdefault(head, set()).add(rest)
+        else:
+            single.add(head)
+    return frozenset(single), {k: frozenset(v) for k, v in two.items()}

@@ -8,13 +8,14 @@ its paragraph; a stray closing mark is ignored; nested quotes stay inside their 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-__all__ = ["Chain", "Segment", "find_chains"]
+__all__ = ["Chain", "Segment", "find_chains", "normalise_marks"]
 
 #: Opening marks -> the closing marks that may end them (mismatches are tolerated).
-OPENERS = {"“": "”\"", "\"": "\"”", "«": "»", "„": "“”\""}
-CLOSERS = frozenset("”\"»")
+OPENERS = {"“": '”"', '"': '"”', "«": "»", "„": '“”"'}
+CLOSERS = frozenset('”"»')
 _SENTENCE_END = frozenset(".?!…:")
 _OPEN_BEFORE = frozenset(" \t\n([{—–-/")
 
@@ -39,6 +40,7 @@ class Chain:
     """A direct quotation: one or more segments (paragraph continuations, interruptions)."""
 
     segments: list[Segment] = field(default_factory=list)
+    gap_cue: int | None = None  # token index of an interrupting attribution's verb
 
     @property
     def start(self) -> int:
@@ -55,6 +57,30 @@ class Chain:
     @property
     def inner_end(self) -> int:
         return self.segments[-1].inner_end
+
+
+_TWO_MARKS = re.compile(r"''|``")
+
+
+def normalise_marks(text: str) -> str:
+    r"""Rewrite typewriter double quotes (``\`\`word''``) as one mark and a space (same length)."""
+
+    def repl(m: re.Match[str]) -> str:
+        if m.group() == "``":
+            return " “"
+        i = m.start()
+        before = text[i - 1] if i > 0 else " "
+        after = text[i + 2] if i + 2 < len(text) else " "
+        if (before.isspace() or before in "([{—–") and not after.isspace():
+            return ' "'
+        return '" '
+
+    return _TWO_MARKS.sub(repl, text) if "''" in text or "``" in text else text
+
+
+def _same_style(mark: str, opener: str) -> bool:
+    """A continuation paragraph repeats the opening mark of its quote (curly vs straight)."""
+    return (mark == '"') == (opener == '"')
 
 
 def _is_opening(text: str, i: int) -> bool:
@@ -81,8 +107,10 @@ def find_chains(text: str) -> list[Chain]:
     Returns:
         Chains sorted by start; segments of a chain never overlap and are in order.
     """
+    text = normalise_marks(text)
     chains: list[Chain] = []
     stack: list[str] = []  # open marks, outermost first
+    opener = "“"
     seg_start = inner_start = -1
     current: Chain | None = None
     n = len(text)
@@ -99,26 +127,38 @@ def find_chains(text: str) -> list[Chain]:
                 inner_end = _trim_end(text, inner_start, i)
                 blank_line = text.count("\n", i, j) > 1
                 ends_sentence = inner_end > inner_start and (
-                    text[inner_end - 1] in _SENTENCE_END or text[inner_end - 1] in CLOSERS)
-                if j < n and text[j] in OPENERS and (blank_line or ends_sentence):
+                    text[inner_end - 1] in _SENTENCE_END or text[inner_end - 1] in CLOSERS
+                )
+                if (
+                    j < n
+                    and text[j] in OPENERS
+                    and (blank_line or ends_sentence)
+                    and _same_style(text[j], opener)
+                ):
                     assert current is not None
                     current.segments.append(
-                        Segment(seg_start, inner_end, inner_start, inner_end, closed=False))
+                        Segment(seg_start, inner_end, inner_start, inner_end, closed=False)
+                    )
                     stack = [text[j]]
                     seg_start, inner_start = j, j + 1
+                    opener = text[j]
                     i = j + 1
                     continue
                 if blank_line or ends_sentence or j >= n:
                     assert current is not None
                     current.segments.append(
-                        Segment(seg_start, inner_end, inner_start, inner_end, closed=False))
+                        Segment(seg_start, inner_end, inner_start, inner_end, closed=False)
+                    )
                     chains.append(current)
                     current, stack = None, []
             i += 1
             continue
-        if c in OPENERS and (c != "\"" or not stack or stack[-1] != "\"") and (
-                c != "\"" or _is_opening(text, i) or not stack):
-            if c == "\"" and not stack and not _is_opening(text, i):
+        if (
+            c in OPENERS
+            and (c != '"' or not stack or stack[-1] != '"')
+            and (c != '"' or _is_opening(text, i) or not stack)
+        ):
+            if c == '"' and not stack and not _is_opening(text, i):
                 # A straight mark that looks like a closing one with nothing open: a stray mark
                 # (e.g. inches); ignore it unless text follows directly.
                 nxt = text[i + 1] if i + 1 < n else " "
@@ -128,6 +168,7 @@ def find_chains(text: str) -> list[Chain]:
             if not stack:
                 current = Chain()
                 seg_start, inner_start = i, i + 1
+                opener = c
             stack.append(c)
             i += 1
             continue

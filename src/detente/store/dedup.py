@@ -21,6 +21,7 @@ import numpy as np
 
 from ..errors import StoreError
 from .rows import NUM_PERM
+from .writer import register
 
 __all__ = ["dedup", "group_stories", "merge_events"]
 
@@ -51,16 +52,22 @@ def group_stories(con: Any, *, threshold: float = 0.8) -> int:
 
     if not 0.0 < threshold <= 1.0:
         raise StoreError(f"dedup threshold {threshold} must be in (0, 1]", code="E079")
-    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    # The LSH only proposes candidates (it needs at least two bands, so its threshold is capped);
+    # every candidate is confirmed against the real threshold below.
+    lsh = MinHashLSH(threshold=min(threshold, 0.9), num_perm=NUM_PERM)
     sigs: dict[str, Any] = {}
     parent: dict[str, str] = {}
+    # One permutation table for all signatures (the same seed made them all).
+    perms = MinHash(num_perm=NUM_PERM, seed=1, scheme="affine32").permutations
     cur = con.execute("SELECT article_id, minhash FROM signatures ORDER BY article_id")
     while rows := cur.fetchmany(10_000):
         for art_id, blob in rows:
             values = np.frombuffer(blob, dtype="<u8").astype(np.uint64)
             if len(values) != NUM_PERM:
                 continue
-            mh = MinHash(num_perm=NUM_PERM, seed=1, hashvalues=values)
+            mh = MinHash(
+                num_perm=NUM_PERM, seed=1, hashvalues=values, permutations=perms, scheme="affine32"
+            )
             parent[art_id] = art_id
             for other in lsh.query(mh):
                 # LSH gives candidates; confirm with the estimated similarity.
@@ -74,19 +81,21 @@ def group_stories(con: Any, *, threshold: float = 0.8) -> int:
 
     ids = list(parent)
     table = pa.table({"id": ids, "story_id": [_find(parent, i) for i in ids]})
-    con.register("_stories", table)
+    register(con, "_stories", table)
     try:
         con.execute("BEGIN TRANSACTION")
         con.execute("UPDATE articles SET story_id = NULL WHERE story_id IS NOT NULL")
-        con.execute("UPDATE articles SET story_id = s.story_id FROM _stories s "
-                    "WHERE articles.id = s.id")
+        con.execute(
+            "UPDATE articles SET story_id = s.story_id FROM _stories s WHERE articles.id = s.id"
+        )
         # Articles without words (no signature) are stories of their own.
         con.execute("UPDATE articles SET story_id = id WHERE story_id IS NULL")
         con.execute("DELETE FROM stories")
         con.execute(
             "INSERT INTO stories SELECT story_id, count(*), count(DISTINCT source), "
             "min(published), max(published), arg_min(title, id) FROM articles "
-            "GROUP BY story_id")
+            "GROUP BY story_id"
+        )
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -155,8 +164,9 @@ def merge_events(con: Any, *, window_days: int = 1) -> int:
     return int(row[0]) if row else 0
 
 
-def dedup(con: Any, *, threshold: float = 0.8, window_days: int = 1, force: bool = False
-          ) -> dict[str, int] | None:
+def dedup(
+    con: Any, *, threshold: float = 0.8, window_days: int = 1, force: bool = False
+) -> dict[str, int] | None:
     """Group stories then merge events, unless nothing changed since the last time.
 
     The state (article and event counts, threshold, window) is kept in ``meta`` so a re-run of
@@ -165,8 +175,9 @@ def dedup(con: Any, *, threshold: float = 0.8, window_days: int = 1, force: bool
     Returns:
         ``{"stories": multi-article stories, "merged_events": n}``, or ``None`` when skipped.
     """
-    row = con.execute("SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM events)"
-                      ).fetchone()
+    row = con.execute(
+        "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM events)"
+    ).fetchone()
     state = f"{row[0] if row else 0}:{row[1] if row else 0}:{threshold}:{window_days}"
     old = con.execute("SELECT value FROM meta WHERE key = 'dedup_state'").fetchone()
     if not force and old and old[0] == state:

@@ -72,22 +72,33 @@ def _check_date(value: str | dt.date | None, name: str) -> str | None:
     try:
         return dt.date.fromisoformat(str(value)).isoformat()
     except ValueError:
-        raise StoreError(f"{name}={value!r} is not a date in YYYY-MM-DD form", code="E079") from None
+        raise StoreError(
+            f"{name}={value!r} is not a date in YYYY-MM-DD form", code="E079"
+        ) from None
 
 
 def _entity_clause(role: str, value: str, params: list[Any]) -> str:
     # An actor matches by code (RUS), code+sector (RUSGOV), knowledge-base id or name.
     params.extend([value.upper(), value.upper(), value, value])
-    return (f"EXISTS (SELECT 1 FROM event_entities x WHERE x.event_id = e.id AND x.role = "
-            f"'{role}' AND (upper(x.code) = ? OR upper(coalesce(x.code, '') || "
-            f"coalesce(x.sector, '')) = ? OR x.kb_id = ? OR x.name ILIKE ?))")
+    return (
+        f"EXISTS (SELECT 1 FROM event_entities x WHERE x.event_id = e.id AND x.role = "
+        f"'{role}' AND (upper(x.code) = ? OR upper(coalesce(x.code, '') || "
+        f"coalesce(x.sector, '')) = ? OR x.kb_id = ? OR x.name ILIKE ?))"
+    )
 
 
-def _event_where(*, actor: str | None = None, recipient: str | None = None,
-                 type: str | None = None, context: str | None = None,
-                 since: str | dt.date | None = None, until: str | dt.date | None = None,
-                 text: str | None = None, article_id: str | None = None,
-                 all_events: bool = False) -> tuple[str, list[Any]]:
+def _event_where(
+    *,
+    actor: str | None = None,
+    recipient: str | None = None,
+    type: str | None = None,
+    context: str | None = None,
+    since: str | dt.date | None = None,
+    until: str | dt.date | None = None,
+    text: str | None = None,
+    article_id: str | None = None,
+    all_events: bool = False,
+) -> tuple[str, list[Any]]:
     where: list[str] = []
     params: list[Any] = []
     if not all_events:
@@ -120,12 +131,15 @@ def _event_where(*, actor: str | None = None, recipient: str | None = None,
 
 def _entities(con: Any, event_ids: list[str]) -> dict[str, dict[str, list[dict[str, Any]]]]:
     out: dict[str, dict[str, list[dict[str, Any]]]] = {
-        i: {"actor": [], "recipient": []} for i in event_ids}
+        i: {"actor": [], "recipient": []} for i in event_ids
+    }
     if not event_ids:
         return out
     cur = con.execute(
         "SELECT event_id, role, code, sector, entity_text, name, kind, kb_id FROM event_entities "
-        "WHERE list_contains(?, event_id) ORDER BY event_id, role, idx", [event_ids])
+        "WHERE list_contains(?, event_id) ORDER BY event_id, role, idx",
+        [event_ids],
+    )
     for row in _rows(cur):
         ev = out.get(row.pop("event_id"))
         if ev is not None:
@@ -133,11 +147,21 @@ def _entities(con: Any, event_ids: list[str]) -> dict[str, dict[str, list[dict[s
     return out
 
 
-def events(con: Any, *, actor: str | None = None, recipient: str | None = None,
-           type: str | None = None, context: str | None = None,
-           since: str | dt.date | None = None, until: str | dt.date | None = None,
-           text: str | None = None, article_id: str | None = None, all_events: bool = False,
-           limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+def events(
+    con: Any,
+    *,
+    actor: str | None = None,
+    recipient: str | None = None,
+    type: str | None = None,
+    context: str | None = None,
+    since: str | dt.date | None = None,
+    until: str | dt.date | None = None,
+    text: str | None = None,
+    article_id: str | None = None,
+    all_events: bool = False,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
     """Raw events (one per article mention) with their evidence, newest first.
 
     Args:
@@ -159,22 +183,35 @@ def events(con: Any, *, actor: str | None = None, recipient: str | None = None,
         ``evidence`` (sentence, field, start, end, trigger, lexicon_entry) and the article's
         title, url, source, published and story_id.
     """
-    where, params = _event_where(actor=actor, recipient=recipient, type=type, context=context,
-                                 since=since, until=until, text=text, article_id=article_id,
-                                 all_events=all_events)
+    where, params = _event_where(
+        actor=actor,
+        recipient=recipient,
+        type=type,
+        context=context,
+        since=since,
+        until=until,
+        text=text,
+        article_id=article_id,
+        all_events=all_events,
+    )
     cur = con.execute(
         f"SELECT {_EVENT_COLS} FROM events e LEFT JOIN articles a ON a.id = e.article_id{where} "
         "ORDER BY e.date DESC NULLS LAST, e.article_id, e.idx LIMIT ? OFFSET ?",
-        [*params, int(limit), int(offset)])
+        [*params, int(limit), int(offset)],
+    )
     rows = _rows(cur)
     ents = _entities(con, [r["id"] for r in rows])
     for r in rows:
         r.update(ents[r["id"]])
         r["evidence"] = {
-            "sentence": r["sentence"], "field": r["sentence_field"],
-            "start": r["sentence_start"], "end": r["sentence_end"],
-            "trigger": r["trigger_text"], "lexicon_entry": r["lexicon_entry"],
-            "confidence": r["confidence"]}
+            "sentence": r["sentence"],
+            "field": r["sentence_field"],
+            "start": r["sentence_start"],
+            "end": r["sentence_end"],
+            "trigger": r["trigger_text"],
+            "lexicon_entry": r["lexicon_entry"],
+            "confidence": r["confidence"],
+        }
     return rows
 
 
@@ -187,10 +224,17 @@ def count_events(con: Any, **filters: Any) -> int:
     return int(row[0]) if row else 0
 
 
-def merged_events(con: Any, *, actor: str | None = None, recipient: str | None = None,
-                  type: str | None = None, since: str | dt.date | None = None,
-                  until: str | dt.date | None = None, limit: int = 50, offset: int = 0
-                  ) -> list[dict[str, Any]]:
+def merged_events(
+    con: Any,
+    *,
+    actor: str | None = None,
+    recipient: str | None = None,
+    type: str | None = None,
+    since: str | dt.date | None = None,
+    until: str | dt.date | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
     """De-duplicated events (same actor, recipient, type and date window), newest first.
 
     Actor and recipient filter on the merged ``actor_codes``/``recipient_codes`` (a code is one
@@ -217,13 +261,23 @@ def merged_events(con: Any, *, actor: str | None = None, recipient: str | None =
     cur = con.execute(
         f"SELECT m.*, (SELECT list(l.event_id ORDER BY l.event_id) FROM merged_links l "
         f"WHERE l.merged_id = m.id) AS event_ids FROM merged_events m{clause} "
-        "ORDER BY m.date DESC NULLS LAST, m.id LIMIT ? OFFSET ?", [*params, int(limit), int(offset)])
+        "ORDER BY m.date DESC NULLS LAST, m.id LIMIT ? OFFSET ?",
+        [*params, int(limit), int(offset)],
+    )
     return _rows(cur)
 
 
-def relations(con: Any, a: str, b: str, *, by: str = "month", since: str | dt.date | None = None,
-              until: str | dt.date | None = None, both_ways: bool = False,
-              all_events: bool = False) -> list[dict[str, Any]]:
+def relations(
+    con: Any,
+    a: str,
+    b: str,
+    *,
+    by: str = "month",
+    since: str | dt.date | None = None,
+    until: str | dt.date | None = None,
+    both_ways: bool = False,
+    all_events: bool = False,
+) -> list[dict[str, Any]]:
     """The dyad ``a`` -> ``b`` over time: counts per quad class and mean intensity per period.
 
     Args:
@@ -242,30 +296,41 @@ def relations(con: Any, a: str, b: str, *, by: str = "month", since: str | dt.da
     """
     if by not in PERIODS:
         raise StoreError(f"by={by!r}: use one of {', '.join(PERIODS)}", code="E079")
-    where, params = _event_where(actor=a, recipient=b, since=since, until=until,
-                                 all_events=all_events)
+    where, params = _event_where(
+        actor=a, recipient=b, since=since, until=until, all_events=all_events
+    )
     if both_ways:
-        where2, params2 = _event_where(actor=b, recipient=a, since=since, until=until,
-                                       all_events=all_events)
-        base = (f"SELECT * FROM events e{where} UNION SELECT * FROM events e{where2}")
+        where2, params2 = _event_where(
+            actor=b, recipient=a, since=since, until=until, all_events=all_events
+        )
+        base = f"SELECT * FROM events e{where} UNION SELECT * FROM events e{where2}"
         params = params + params2
     else:
         base = f"SELECT * FROM events e{where}"
-    quads = ", ".join(f"count(*) FILTER (WHERE quad_code = {q}) AS {n}"
-                      for q, n in QUAD_NAMES.items())
+    quads = ", ".join(
+        f"count(*) FILTER (WHERE quad_code = {q}) AS {n}" for q, n in QUAD_NAMES.items()
+    )
     cur = con.execute(
         f"SELECT date_trunc('{by}', date)::DATE AS period, count(*) AS events, {quads}, "
         f"round(avg(event_scale), 3) AS mean_intensity, "
         f"histogram(event) AS by_type FROM ({base}) WHERE date IS NOT NULL "
-        "GROUP BY period ORDER BY period", params)
+        "GROUP BY period ORDER BY period",
+        params,
+    )
     rows = _rows(cur)
     for r in rows:
         r["by_type"] = dict(r["by_type"] or {})
     return rows
 
 
-def actor_summary(con: Any, code: str, *, since: str | dt.date | None = None,
-                  until: str | dt.date | None = None, limit: int = 10) -> dict[str, Any]:
+def actor_summary(
+    con: Any,
+    code: str,
+    *,
+    since: str | dt.date | None = None,
+    until: str | dt.date | None = None,
+    limit: int = 10,
+) -> dict[str, Any]:
     """What one actor did and had done to it, with its main partners.
 
     Returns:
@@ -282,41 +347,67 @@ def actor_summary(con: Any, code: str, *, since: str | dt.date | None = None,
         "SELECT (SELECT count(*) FROM o) AS as_actor, (SELECT count(*) FROM i) AS as_recipient, "
         "(SELECT min(date) FROM (SELECT date FROM o UNION ALL SELECT date FROM i)) AS first_date, "
         "(SELECT max(date) FROM (SELECT date FROM o UNION ALL SELECT date FROM i)) AS last_date",
-        [*p_out, *p_in])
+        [*p_out, *p_in],
+    )
     (summary,) = _rows(cur)
     by_type: dict[str, dict[str, int]] = {}
     for role, where, params in (("as_actor", w_out, p_out), ("as_recipient", w_in, p_in)):
-        for ev, n in con.execute(f"SELECT event, count(*) FROM events e{where} GROUP BY event",
-                                 params).fetchall():
+        for ev, n in con.execute(
+            f"SELECT event, count(*) FROM events e{where} GROUP BY event", params
+        ).fetchall():
             by_type.setdefault(ev, {"as_actor": 0, "as_recipient": 0})[role] = int(n)
-    partners = _rows(con.execute(
-        f"WITH o AS (SELECT e.id, e.event_scale FROM events e{w_out}), "
-        f"i AS (SELECT e.id, e.event_scale FROM events e{w_in}), "
-        "p AS (SELECT x.code, 'as_actor' AS role, o.event_scale FROM o JOIN event_entities x "
-        "  ON x.event_id = o.id AND x.role = 'recipient' "
-        "  UNION ALL SELECT x.code, 'as_recipient', i.event_scale FROM i JOIN event_entities x "
-        "  ON x.event_id = i.id AND x.role = 'actor') "
-        "SELECT code, count(*) FILTER (WHERE role = 'as_actor') AS as_actor, "
-        "count(*) FILTER (WHERE role = 'as_recipient') AS as_recipient, count(*) AS events, "
-        "round(avg(event_scale), 3) AS mean_intensity FROM p "
-        "WHERE code IS NOT NULL AND upper(code) <> ? GROUP BY code "
-        "ORDER BY events DESC, code LIMIT ?", [*p_out, *p_in, code_u, int(limit)]))
-    names = [r[0] for r in con.execute(
-        "SELECT actor_name, count(*) n FROM mentions WHERE upper(actor_code) = ? AND actor_name "
-        "IS NOT NULL GROUP BY actor_name ORDER BY n DESC, actor_name LIMIT 5", [code_u]
-    ).fetchall()]
-    n_mentions = con.execute("SELECT count(*) FROM mentions WHERE upper(actor_code) = ?",
-                             [code_u]).fetchone()
-    n_quotes = con.execute("SELECT count(*) FROM quotes WHERE upper(speaker_code) = ?",
-                           [code_u]).fetchone()
-    return {"code": code_u, "names": names, **summary, "by_type": by_type, "partners": partners,
-            "mentions": int(n_mentions[0]) if n_mentions else 0,
-            "quotes": int(n_quotes[0]) if n_quotes else 0}
+    partners = _rows(
+        con.execute(
+            f"WITH o AS (SELECT e.id, e.event_scale FROM events e{w_out}), "
+            f"i AS (SELECT e.id, e.event_scale FROM events e{w_in}), "
+            "p AS (SELECT x.code, 'as_actor' AS role, o.event_scale FROM o JOIN event_entities x "
+            "  ON x.event_id = o.id AND x.role = 'recipient' "
+            "  UNION ALL SELECT x.code, 'as_recipient', i.event_scale FROM i JOIN event_entities x "
+            "  ON x.event_id = i.id AND x.role = 'actor') "
+            "SELECT code, count(*) FILTER (WHERE role = 'as_actor') AS as_actor, "
+            "count(*) FILTER (WHERE role = 'as_recipient') AS as_recipient, count(*) AS events, "
+            "round(avg(event_scale), 3) AS mean_intensity FROM p "
+            "WHERE code IS NOT NULL AND upper(code) <> ? GROUP BY code "
+            "ORDER BY events DESC, code LIMIT ?",
+            [*p_out, *p_in, code_u, int(limit)],
+        )
+    )
+    names = [
+        r[0]
+        for r in con.execute(
+            "SELECT actor_name, count(*) n FROM mentions WHERE upper(actor_code) = ? "
+            "AND actor_name IS NOT NULL GROUP BY actor_name ORDER BY n DESC, actor_name LIMIT 5",
+            [code_u],
+        ).fetchall()
+    ]
+    n_mentions = con.execute(
+        "SELECT count(*) FROM mentions WHERE upper(actor_code) = ?", [code_u]
+    ).fetchone()
+    n_quotes = con.execute(
+        "SELECT count(*) FROM quotes WHERE upper(speaker_code) = ?", [code_u]
+    ).fetchone()
+    return {
+        "code": code_u,
+        "names": names,
+        **summary,
+        "by_type": by_type,
+        "partners": partners,
+        "mentions": int(n_mentions[0]) if n_mentions else 0,
+        "quotes": int(n_quotes[0]) if n_quotes else 0,
+    }
 
 
-def articles(con: Any, *, source: str | None = None, story_id: str | None = None,
-             since: str | dt.date | None = None, until: str | dt.date | None = None,
-             text: str | None = None, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+def articles(
+    con: Any,
+    *,
+    source: str | None = None,
+    story_id: str | None = None,
+    since: str | dt.date | None = None,
+    until: str | dt.date | None = None,
+    text: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
     """Stored articles (without their text), newest first, with counts and story."""
     where: list[str] = []
     params: list[Any] = []
@@ -336,11 +427,14 @@ def articles(con: Any, *, source: str | None = None, story_id: str | None = None
         where.append("(title ILIKE ? OR text ILIKE ?)")
         params.extend([f"%{text}%", f"%{text}%"])
     clause = (" WHERE " + " AND ".join(where)) if where else ""
-    return _rows(con.execute(
-        "SELECT id, input, title, url, source, published, language, n_mentions, n_events, "
-        f"n_quotes, story_id, run_id FROM articles{clause} "
-        "ORDER BY published DESC NULLS LAST, id LIMIT ? OFFSET ?", [*params, int(limit),
-                                                                     int(offset)]))
+    return _rows(
+        con.execute(
+            "SELECT id, input, title, url, source, published, language, n_mentions, n_events, "
+            f"n_quotes, story_id, run_id FROM articles{clause} "
+            "ORDER BY published DESC NULLS LAST, id LIMIT ? OFFSET ?",
+            [*params, int(limit), int(offset)],
+        )
+    )
 
 
 def article(con: Any, article_id: str) -> dict[str, Any] | None:
@@ -358,21 +452,40 @@ def article(con: Any, article_id: str) -> dict[str, Any] | None:
     art = rows[0]
     for key in ("meta", "credits", "removed"):
         art[key] = json.loads(art[key]) if art[key] else ([] if key != "meta" else {})
-    art["mentions"] = _rows(con.execute(
-        "SELECT * EXCLUDE (article_id) FROM mentions WHERE article_id = ? ORDER BY idx",
-        [article_id]))
+    art["mentions"] = _rows(
+        con.execute(
+            "SELECT * EXCLUDE (article_id) FROM mentions WHERE article_id = ? ORDER BY idx",
+            [article_id],
+        )
+    )
     art["events"] = events(con, article_id=article_id, all_events=True, limit=100_000)
     art["quotes"] = quotes(con, article_id=article_id, limit=100_000)
-    art["story"] = [r[0] for r in con.execute(
-        "SELECT id FROM articles WHERE story_id = ? AND id <> ? ORDER BY id",
-        [art["story_id"], article_id]).fetchall()] if art["story_id"] else []
+    art["story"] = (
+        [
+            r[0]
+            for r in con.execute(
+                "SELECT id FROM articles WHERE story_id = ? AND id <> ? ORDER BY id",
+                [art["story_id"], article_id],
+            ).fetchall()
+        ]
+        if art["story_id"]
+        else []
+    )
     return art
 
 
-def quotes(con: Any, *, speaker: str | None = None, actor: str | None = None,
-           words: str | None = None, article_id: str | None = None,
-           since: str | dt.date | None = None, until: str | dt.date | None = None,
-           limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+def quotes(
+    con: Any,
+    *,
+    speaker: str | None = None,
+    actor: str | None = None,
+    words: str | None = None,
+    article_id: str | None = None,
+    since: str | dt.date | None = None,
+    until: str | dt.date | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
     """Quotes, newest article first.
 
     Args:
@@ -394,8 +507,10 @@ def quotes(con: Any, *, speaker: str | None = None, actor: str | None = None,
         where.append("(q.speaker_name ILIKE ? OR q.speaker_text ILIKE ?)")
         params.extend([f"%{speaker}%", f"%{speaker}%"])
     if actor:
-        where.append("(upper(q.speaker_code) = ? OR upper(coalesce(q.speaker_code, '') || "
-                     "coalesce(q.speaker_sector, '')) = ? OR q.speaker_kb_id = ?)")
+        where.append(
+            "(upper(q.speaker_code) = ? OR upper(coalesce(q.speaker_code, '') || "
+            "coalesce(q.speaker_sector, '')) = ? OR q.speaker_kb_id = ?)"
+        )
         params.extend([actor.upper(), actor.upper(), actor])
     if words:
         where.append("q.text ILIKE ?")
@@ -410,16 +525,25 @@ def quotes(con: Any, *, speaker: str | None = None, actor: str | None = None,
         where.append("a.published <= ?::DATE")
         params.append(u)
     clause = (" WHERE " + " AND ".join(where)) if where else ""
-    return _rows(con.execute(
-        "SELECT q.*, a.title AS article_title, a.url AS article_url, a.source AS article_source, "
-        f"a.published AS article_published FROM quotes q LEFT JOIN articles a "
-        f"ON a.id = q.article_id{clause} "
-        "ORDER BY a.published DESC NULLS LAST, q.article_id, q.idx LIMIT ? OFFSET ?",
-        [*params, int(limit), int(offset)]))
+    return _rows(
+        con.execute(
+            "SELECT q.*, a.title AS article_title, a.url AS article_url, "
+            "a.source AS article_source, a.published AS article_published "
+            f"FROM quotes q LEFT JOIN articles a ON a.id = q.article_id{clause} "
+            "ORDER BY a.published DESC NULLS LAST, q.article_id, q.idx LIMIT ? OFFSET ?",
+            [*params, int(limit), int(offset)],
+        )
+    )
 
 
-def rejections(con: Any, *, reason: str | None = None, run_id: int | None = None,
-               limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+def rejections(
+    con: Any,
+    *,
+    reason: str | None = None,
+    run_id: int | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
     """Stored rejections (input, reason, detail, run), in the order they were stored."""
     where: list[str] = []
     params: list[Any] = []
@@ -430,9 +554,13 @@ def rejections(con: Any, *, reason: str | None = None, run_id: int | None = None
         where.append("run_id = ?")
         params.append(int(run_id))
     clause = (" WHERE " + " AND ".join(where)) if where else ""
-    return _rows(con.execute(
-        f"SELECT id, input, reason, detail, run_id, rejected_at FROM rejections{clause} "
-        "ORDER BY rejected_at, input LIMIT ? OFFSET ?", [*params, int(limit), int(offset)]))
+    return _rows(
+        con.execute(
+            f"SELECT id, input, reason, detail, run_id, rejected_at FROM rejections{clause} "
+            "ORDER BY rejected_at, input LIMIT ? OFFSET ?",
+            [*params, int(limit), int(offset)],
+        )
+    )
 
 
 def runs(con: Any) -> list[dict[str, Any]]:
@@ -444,17 +572,21 @@ def runs(con: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def stories(con: Any, *, min_articles: int = 2, limit: int = 50, offset: int = 0
-            ) -> list[dict[str, Any]]:
+def stories(
+    con: Any, *, min_articles: int = 2, limit: int = 50, offset: int = 0
+) -> list[dict[str, Any]]:
     """Stories (groups of near-duplicate articles) with at least ``min_articles``, largest first.
 
     Each dict has the ``stories`` columns plus ``article_ids``.
     """
-    return _rows(con.execute(
-        "SELECT s.*, (SELECT list(a.id ORDER BY a.id) FROM articles a "
-        "WHERE a.story_id = s.story_id) AS article_ids FROM stories s WHERE n_articles >= ? "
-        "ORDER BY n_articles DESC, story_id LIMIT ? OFFSET ?",
-        [int(min_articles), int(limit), int(offset)]))
+    return _rows(
+        con.execute(
+            "SELECT s.*, (SELECT list(a.id ORDER BY a.id) FROM articles a "
+            "WHERE a.story_id = s.story_id) AS article_ids FROM stories s WHERE n_articles >= ? "
+            "ORDER BY n_articles DESC, story_id LIMIT ? OFFSET ?",
+            [int(min_articles), int(limit), int(offset)],
+        )
+    )
 
 
 def stats(con: Any) -> dict[str, Any]:
@@ -466,6 +598,7 @@ def stats(con: Any) -> dict[str, Any]:
         "by_type": {type: n}, "by_quad": {quad name: n}, "rejections_by_reason": {reason: n},
         "last_run": {...} | None}``; event counts are factual events unless named otherwise.
     """
+
     def one(sql: str) -> Any:
         row = con.execute(sql).fetchone()
         return _plain(row[0]) if row else None
@@ -484,14 +617,23 @@ def stats(con: Any) -> dict[str, Any]:
         "first_date": one("SELECT min(published) FROM articles"),
         "last_date": one("SELECT max(published) FROM articles"),
     }
-    out["by_type"] = dict(con.execute(
-        "SELECT event, count(*) FROM events WHERE factual GROUP BY event ORDER BY 2 DESC"
-    ).fetchall())
-    out["by_quad"] = {QUAD_NAMES.get(int(q), str(q)): n for q, n in con.execute(
-        "SELECT quad_code, count(*) FROM events WHERE factual AND quad_code IS NOT NULL "
-        "GROUP BY quad_code ORDER BY quad_code").fetchall()}
-    out["rejections_by_reason"] = dict(con.execute(
-        "SELECT reason, count(*) FROM rejections GROUP BY reason ORDER BY 2 DESC").fetchall())
+    out["by_type"] = dict(
+        con.execute(
+            "SELECT event, count(*) FROM events WHERE factual GROUP BY event ORDER BY 2 DESC"
+        ).fetchall()
+    )
+    out["by_quad"] = {
+        QUAD_NAMES.get(int(q), str(q)): n
+        for q, n in con.execute(
+            "SELECT quad_code, count(*) FROM events WHERE factual AND quad_code IS NOT NULL "
+            "GROUP BY quad_code ORDER BY quad_code"
+        ).fetchall()
+    }
+    out["rejections_by_reason"] = dict(
+        con.execute(
+            "SELECT reason, count(*) FROM rejections GROUP BY reason ORDER BY 2 DESC"
+        ).fetchall()
+    )
     last = runs(con)
     out["last_run"] = last[0] if last else None
     return out

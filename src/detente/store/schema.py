@@ -226,7 +226,7 @@ def schema_version(con: Any) -> int | None:
     """Return the schema version of an open database (``None`` for an empty database)."""
     try:
         row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    except Exception:  # noqa: BLE001 - no meta table: an empty (or foreign) database
+    except Exception:
         return None
     return int(row[0]) if row else None
 
@@ -243,18 +243,21 @@ def _migrate(con: Any, found: int) -> None:
     if found > SCHEMA_VERSION:
         raise StoreError(
             f"database schema version {found} is newer than this detente ({SCHEMA_VERSION}); "
-            "upgrade detente", code="E072")
+            "upgrade detente",
+            code="E072",
+        )
     con.execute("BEGIN TRANSACTION")
     try:
         for version in range(found, SCHEMA_VERSION):
             step = MIGRATIONS.get(version)
             if step is None:
-                raise StoreError(f"no migration from schema version {version}; re-ingest into a "
-                                 "new database", code="E073")
+                raise StoreError(
+                    f"no migration from schema version {version}; re-ingest into a new database",
+                    code="E073",
+                )
             log.info("migrating database schema %d -> %d", version, version + 1)
             step(con)
-        con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'",
-                    [str(SCHEMA_VERSION)])
+        con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -280,28 +283,39 @@ def open_db(path: str | os.PathLike[str], *, read_only: bool = False) -> Any:
 
     name = os.fspath(path)
     if read_only and name != ":memory:" and not Path(name).is_file():
-        raise StoreError(f"database {name!r} does not exist; create it with "
-                         f"`detente ingest PATH --db {name}`", code="E071")
+        raise StoreError(
+            f"database {name!r} does not exist; create it with `detente ingest PATH --db {name}`",
+            code="E071",
+        )
     try:
         con = duckdb.connect(name, read_only=read_only)
     except duckdb.IOException as exc:
         raise StoreError(
             f"cannot open database {name!r}: {exc}; another process (an ingest) may be writing "
-            "it: wait for it to finish, or query a copy", code="E074") from exc
+            "it: wait for it to finish, or query a copy",
+            code="E074",
+        ) from exc
     except duckdb.Error as exc:
-        raise StoreError(f"cannot open database {name!r}: {exc}; is it a DuckDB file?",
-                         code="E075") from exc
+        raise StoreError(
+            f"cannot open database {name!r}: {exc}; is it a DuckDB file?", code="E075"
+        ) from exc
     found = schema_version(con)
     if read_only:
         if found is None:
             con.close()
-            raise StoreError(f"{name!r} is not a detente database (no schema version); "
-                             "create one with `detente ingest`", code="E076")
+            raise StoreError(
+                f"{name!r} is not a detente database (no schema version); "
+                "create one with `detente ingest`",
+                code="E076",
+            )
         if found != SCHEMA_VERSION:
             con.close()
-            raise StoreError(f"database {name!r} has schema version {found}, this detente reads "
-                             f"{SCHEMA_VERSION}; open it once read-write (e.g. `detente ingest` "
-                             "with no new inputs) to migrate it", code="E077")
+            raise StoreError(
+                f"database {name!r} has schema version {found}, this detente reads "
+                f"{SCHEMA_VERSION}; open it once read-write (e.g. `detente ingest` "
+                "with no new inputs) to migrate it",
+                code="E077",
+            )
         return con
     if found is None:
         _create(con)

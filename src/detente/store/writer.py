@@ -6,6 +6,7 @@ not at all, so re-running an ingest skips what was stored and codes the rest.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -16,12 +17,11 @@ from .. import __version__
 from ..errors import StoreError
 from .rows import COLUMNS, Batch
 
-__all__ = ["Writer", "now_iso"]
+__all__ = ["Writer", "now_iso", "register"]
 
 log = logging.getLogger(__name__)
 
-_RUN_COUNTS = ("n_read", "n_coded", "n_skipped", "n_rejected", "n_mentions", "n_events",
-               "n_quotes")
+_RUN_COUNTS = ("n_read", "n_coded", "n_skipped", "n_rejected", "n_mentions", "n_events", "n_quotes")
 
 
 def now_iso() -> str:
@@ -34,6 +34,16 @@ def _arrow_table(columns: Sequence[str], rows: list[tuple[Any, ...]]) -> Any:
 
     data = {c: [r[i] for r in rows] for i, c in enumerate(columns)}
     return pa.table(data)
+
+
+def register(con: Any, name: str, table: Any) -> None:
+    """Register an Arrow table as a view on ``con``.
+
+    DuckDB refuses ``register`` while an earlier ``execute`` result is unfinished (a
+    ``fetchone``); a finished statement first makes registering safe whatever ran before.
+    """
+    con.execute("SELECT 1").fetchall()
+    con.register(name, table)
 
 
 def _quoted(columns: Iterable[str]) -> str:
@@ -50,26 +60,50 @@ class Writer:
 
     # -- runs -------------------------------------------------------------------------------
 
-    def start_run(self, *, versions: dict[str, str], settings: dict[str, Any],
-                  inputs: Sequence[str], workers: int) -> int:
+    def start_run(
+        self,
+        *,
+        versions: dict[str, str],
+        settings: dict[str, Any],
+        inputs: Sequence[str],
+        workers: int,
+    ) -> int:
         """Record a new run (status ``running``) and return its id."""
         row = self.con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM runs").fetchone()
         self.run_id = int(row[0]) if row else 1
-        files = {k: settings.get(k, []) for k in ("actors_files", "lexicon_files",
-                                                   "boilerplate_files")}
+        files = {
+            k: settings.get(k, []) for k in ("actors_files", "lexicon_files", "boilerplate_files")
+        }
         self.con.execute(
             "INSERT INTO runs (run_id, started_at, status, detente_version, versions, "
             "lexicon_files, settings, inputs, workers) VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?)",
-            [self.run_id, now_iso(), __version__, json.dumps(versions), json.dumps(files),
-             json.dumps(settings, default=str), json.dumps(list(inputs)), workers])
+            [
+                self.run_id,
+                now_iso(),
+                __version__,
+                json.dumps(versions),
+                json.dumps(files),
+                json.dumps(settings, default=str),
+                json.dumps(list(inputs)),
+                workers,
+            ],
+        )
         return self.run_id
 
-    def update_run(self, status: str | None = None) -> None:
+    def set_versions(self, versions: dict[str, str]) -> None:
+        """Record the stage versions of the pipeline that coded this run's articles."""
+        if self.run_id is not None and versions:
+            self.con.execute(
+                "UPDATE runs SET versions = ? WHERE run_id = ?", [json.dumps(versions), self.run_id]
+            )
+
+    def update_run(self, status: str | None = None, counts: dict[str, int] | None = None) -> None:
         """Store the run's counts so far (and its final status)."""
         if self.run_id is None:
             return
+        counts = counts or self.counts
         sets = ", ".join(f"{k} = ?" for k in _RUN_COUNTS)
-        params: list[Any] = [self.counts[k] for k in _RUN_COUNTS]
+        params: list[Any] = [counts[k] for k in _RUN_COUNTS]
         if status is not None:
             sets += ", status = ?, finished_at = ?"
             params += [status, now_iso()]
@@ -84,12 +118,13 @@ class Writer:
         import pyarrow as pa
 
         probe = pa.table({"k": list(ids) + [h for h in hashes if h]})
-        self.con.register("_probe", probe)
+        register(self.con, "_probe", probe)
         try:
             rows = self.con.execute(
                 "SELECT id FROM articles WHERE id IN (SELECT k FROM _probe) "
                 "UNION SELECT hash FROM articles WHERE hash IN (SELECT k FROM _probe) "
-                "UNION SELECT id FROM rejections WHERE id IN (SELECT k FROM _probe)").fetchall()
+                "UNION SELECT id FROM rejections WHERE id IN (SELECT k FROM _probe)"
+            ).fetchall()
         finally:
             self.con.unregister("_probe")
         return {r[0] for r in rows}
@@ -108,26 +143,31 @@ class Writer:
                 if not rows:
                     continue
                 name = f"_rows_{table}"
-                con.register(name, _arrow_table(columns, rows))
+                register(con, name, _arrow_table(columns, rows))
                 try:
                     # OR IGNORE: a row stored by an earlier, interrupted attempt is not an error.
-                    con.execute(f"INSERT OR IGNORE INTO {table} ({_quoted(columns)}) "
-                                f"SELECT {_quoted(columns)} FROM {name}")
+                    con.execute(
+                        f"INSERT OR IGNORE INTO {table} ({_quoted(columns)}) "
+                        f"SELECT {_quoted(columns)} FROM {name}"
+                    )
                 finally:
                     con.unregister(name)
-            self.counts["n_coded"] += batch.coded
-            self.counts["n_rejected"] += batch.rejected
-            self.counts["n_mentions"] += batch.mentions
-            self.counts["n_events"] += batch.events
-            self.counts["n_quotes"] += batch.quotes
-            self.update_run()
+            counts = dict(self.counts)
+            counts["n_coded"] += batch.coded
+            counts["n_rejected"] += batch.rejected
+            counts["n_mentions"] += batch.mentions
+            counts["n_events"] += batch.events
+            counts["n_quotes"] += batch.quotes
+            # The run's counts commit with the rows, so they match what is stored.
+            self.update_run(counts=counts)
             con.execute("COMMIT")
+            self.counts = counts
         except Exception as exc:
-            try:
+            # The transaction may already be aborted.
+            with contextlib.suppress(Exception):
                 con.execute("ROLLBACK")
-            except Exception:  # noqa: BLE001 - the transaction may already be aborted
-                pass
             if isinstance(exc, StoreError):
                 raise
-            raise StoreError(f"cannot store a batch of {len(batch)} articles: {exc}",
-                             code="E078") from exc
+            raise StoreError(
+                f"cannot store a batch of {len(batch)} articles: {exc}", code="E078"
+            ) from exc

@@ -35,7 +35,7 @@ router = APIRouter(prefix="/api", tags=["api"])
 #: Largest article ``POST /api/code`` accepts, in characters (the body limit applies as well).
 MAX_CODE_CHARS = 200_000
 
-_PROBLEM = {"content": {"application/problem+json": {}}}
+_PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 _ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"description": "Not found (problem details)", **_PROBLEM},
     422: {"description": "Invalid parameter (problem details)", **_PROBLEM},
@@ -62,13 +62,14 @@ class Page(BaseModel):
 
 
 class CodeRequest(BaseModel):
-    """An article to code: plain ``text`` (with an optional ``title``) or an ``html`` page."""
+    """An article to code: plain `text` (with an optional `title`) or an `html` page."""
 
     text: str | None = Field(None, max_length=MAX_CODE_CHARS, description="Plain-text article.")
     html: str | None = Field(None, max_length=MAX_CODE_CHARS, description="HTML page.")
     title: str | None = Field(None, max_length=1000, description="Headline (text only).")
-    date: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$",
-                             description="Publication date, YYYY-MM-DD.")
+    date: str | None = Field(
+        None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="Publication date, YYYY-MM-DD."
+    )
     source: str | None = Field(None, max_length=200)
     url: str | None = Field(None, max_length=2000)
 
@@ -86,8 +87,11 @@ def stats(r: Repo) -> dict[str, Any]:
 
 
 @router.get("/events", summary="Search events", response_model=Page, responses=_ERRORS)
-def events(r: Repo, f: Annotated[EventFilters, Depends(event_filters)],
-           p: Annotated[Paging, Depends(paging)]) -> dict[str, Any]:
+def events(
+    r: Repo,
+    f: Annotated[EventFilters, Depends(event_filters)],
+    p: Annotated[Paging, Depends(paging)],
+) -> dict[str, Any]:
     """Events (PLOVER records with their evidence and article), newest first.
 
     Filters combine with AND: actor and recipient codes, event type, context, date range, words in
@@ -102,13 +106,21 @@ def dyad(
     a: ActorCode,
     b: Annotated[str, Path(pattern=CODE_PATTERN, description="Other actor code, e.g. JPN.")],
     p: Annotated[Paging, Depends(paging)],
-    period: Annotated[Period | None, Query(description="Time-series period "
-                                                   "(default: chosen from the date range).")
-                      ] = None,
+    period: Annotated[
+        Period | None,
+        Query(description="Time-series period (default: chosen from the date range)."),
+    ] = None,
     directed: Annotated[bool, Query(description="Only events of a on b.")] = False,
+    all_events: Annotated[bool, Query(description="Include non-factual events.")] = False,
 ) -> dict[str, Any]:
-    """Counts per quad class and mean intensity per period, event types, and the events."""
-    return r.dyad(a.upper(), b.upper(), period=period, directed=directed, paging=p)
+    """Counts per quad class and mean intensity per period, event types, and the events.
+
+    Both directions count unless `directed`; non-factual events (negated, hypothetical,
+    future) are left out unless `all_events`.
+    """
+    return r.dyad(
+        a.upper(), b.upper(), period=period, directed=directed, all_events=all_events, paging=p
+    )
 
 
 @router.get("/actors/{code}", summary="One actor", responses=_ERRORS)
@@ -120,9 +132,12 @@ def actor(r: Repo, code: ActorCode) -> dict[str, Any]:
     return found
 
 
-@router.get("/articles/{article_id}", summary="One article", responses=_ERRORS)
-def article(r: Repo, article_id: Annotated[str, Path(max_length=64)]) -> dict[str, Any]:
-    """The article as ``detente code --format jsonl`` prints it (article, mentions, events,
+@router.get("/articles/{article_id:path}", summary="One article", responses=_ERRORS)
+def article(
+    r: Repo,
+    article_id: Annotated[str, Path(max_length=200, description="Article id (a content hash).")],
+) -> dict[str, Any]:
+    """The article as `detente code --format jsonl` prints it (article, mentions, events,
     quotes)."""
     found = r.article(article_id)
     if found is None:
@@ -131,16 +146,22 @@ def article(r: Repo, article_id: Annotated[str, Path(max_length=64)]) -> dict[st
 
 
 @router.get("/quotes", summary="Search quotes", response_model=Page, responses=_ERRORS)
-def quotes(r: Repo, f: Annotated[QuoteFilters, Depends(quote_filters)],
-           p: Annotated[Paging, Depends(paging)]) -> dict[str, Any]:
+def quotes(
+    r: Repo,
+    f: Annotated[QuoteFilters, Depends(quote_filters)],
+    p: Annotated[Paging, Depends(paging)],
+) -> dict[str, Any]:
     """Quotes by speaker name, speaker actor code, or words in the quote."""
     return r.quotes(f, p)
 
 
-@router.post("/code", summary="Code an article (not stored)", responses={
-    413: {"description": "Body too large (problem details)", **_PROBLEM}, **_ERRORS})
+@router.post(
+    "/code",
+    summary="Code an article (not stored)",
+    responses={413: {"description": "Body too large (problem details)", **_PROBLEM}, **_ERRORS},
+)
 def code(req: Annotated[CodeRequest, Body()]) -> dict[str, Any]:
-    """Code a posted article and return the JSON of ``detente code --format jsonl``.
+    """Code a posted article and return the JSON of `detente code --format jsonl`.
 
     Nothing is stored. The body is limited (1 MB by default) and so is each field.
     """
@@ -149,6 +170,7 @@ def code(req: Annotated[CodeRequest, Body()]) -> dict[str, Any]:
     if req.html is not None:
         art = code_html(req.html, url=req.url, date=req.date, source=req.source)
     else:
-        art = code_text(req.text or "", title=req.title, date=req.date, source=req.source,
-                        url=req.url)
+        art = code_text(
+            req.text or "", title=req.title, date=req.date, source=req.source, url=req.url
+        )
     return art.to_dict()

@@ -8,7 +8,9 @@ generated OpenAPI schema by the app itself (FastAPI's Swagger UI would load from
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +27,7 @@ from . import charts, highlight
 from .problems import BodyLimitMiddleware, SecurityHeadersMiddleware, problem, wants_html
 from .queries import Repository
 
-__all__ = ["DEFAULT_MAX_BODY_BYTES", "MAX_PAGE_SIZE", "create_app"]
+__all__ = ["DEFAULT_MAX_BODY_BYTES", "create_app"]
 
 log = logging.getLogger(__name__)
 
@@ -33,12 +35,17 @@ HERE = Path(__file__).resolve().parent
 
 #: Largest request body accepted (``POST /api/code``): 1 MB of article is plenty.
 DEFAULT_MAX_BODY_BYTES = 1_000_000
-#: Largest page of results any list endpoint returns.
-MAX_PAGE_SIZE = 200
 
-_TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed",
-           413: "Request body too large", 415: "Unsupported media type",
-           422: "Invalid request", 500: "Internal server error", 503: "Service unavailable"}
+_TITLES = {
+    400: "Bad request",
+    404: "Not found",
+    405: "Method not allowed",
+    413: "Request body too large",
+    415: "Unsupported media type",
+    422: "Invalid request",
+    500: "Internal server error",
+    503: "Service unavailable",
+}
 
 
 def _templates() -> Jinja2Templates:
@@ -47,17 +54,14 @@ def _templates() -> Jinja2Templates:
     env.globals.update(version=__version__, quads=charts.QUADS)
     env.filters["quad_label"] = charts.quad_label
     env.filters["evidence"] = highlight.evidence_html
-    env.filters["codes"] = _codes
+    env.filters["safe_url"] = _safe_url
     return templates
 
 
-def _codes(entities: Any) -> str:
-    """``[{code: RUS, sector: GOV}, ...]`` -> ``"RUS GOV"`` (for compact display)."""
-    out = []
-    for e in entities or ():
-        parts = [p for p in (e.get("code"), e.get("sector")) if p]
-        out.append(" ".join(parts) if parts else (e.get("entity_text") or "?"))
-    return ", ".join(out)
+def _safe_url(url: Any) -> str:
+    """Keep only http(s) links from the data: a ``javascript:`` URL must never become a link."""
+    text = str(url or "").strip()
+    return text if text.lower().startswith(("http://", "https://")) else ""
 
 
 def create_app(
@@ -80,11 +84,23 @@ def create_app(
         WebError: neither ``db`` nor ``repository`` was given.
         StoreError: the database cannot be opened.
     """
+    owned = repository is None
     if repository is None:
         if db is None:
             raise WebError("create_app needs a database: pass db=PATH", code="E092")
         repository = Repository.open(db)
+    repo = repository
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        # Release the database file when the server stops (a repository passed in is the
+        # caller's to close).
+        if owned:
+            repo.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="detente",
         version=__version__,
         summary="Political event data (PLOVER) from news: events, dyads, actors and quotes.",
@@ -111,8 +127,9 @@ def _respond(request: Request, status: int, body: dict[str, Any]) -> Response:
     """Answer an error as a page for browsers, as problem JSON for everyone else."""
     if wants_html(request.url.path, request.headers.get("accept", "")):
         templates: Jinja2Templates = request.app.state.templates
-        return templates.TemplateResponse(request, "error.html", {"problem": body},
-                                          status_code=status)
+        return templates.TemplateResponse(
+            request, "error.html", {"problem": body}, status_code=status
+        )
     return JSONResponse(body, status_code=status, media_type="application/problem+json")
 
 
@@ -121,8 +138,11 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         title = _TITLES.get(exc.status_code, "Error")
         detail = exc.detail if isinstance(exc.detail, str) else title
-        resp = _respond(request, exc.status_code,
-                        problem(exc.status_code, title, detail, instance=request.url.path))
+        resp = _respond(
+            request,
+            exc.status_code,
+            problem(exc.status_code, title, detail, instance=request.url.path),
+        )
         if exc.headers:
             resp.headers.update(exc.headers)
         return resp
@@ -131,39 +151,65 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         # Echo where and why, never the offending input itself (it may be a whole article).
         errors = [
-            {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", "")),
-             "type": str(e.get("type", ""))}
+            {
+                "loc": [str(p) for p in e.get("loc", ())],
+                "msg": str(e.get("msg", "")),
+                "type": str(e.get("type", "")),
+            }
             for e in exc.errors()
         ]
         first = errors[0] if errors else {"loc": [], "msg": "invalid request"}
         where = ".".join(first["loc"][1:] or first["loc"])
         detail = f"{where}: {first['msg']}" if where else str(first["msg"])
-        return _respond(request, 422, problem(422, _TITLES[422], detail,
-                                              instance=request.url.path, errors=errors))
+        return _respond(
+            request,
+            422,
+            problem(422, _TITLES[422], detail, instance=request.url.path, errors=errors),
+        )
 
     @app.exception_handler(StoreError)
     async def store_error(request: Request, exc: StoreError) -> Response:
         log.error("store error on %s: %s", request.url.path, exc)
-        return _respond(request, 503, problem(
-            503, _TITLES[503], "the event database could not answer; check the server log",
-            instance=request.url.path, code=exc.code))
+        return _respond(
+            request,
+            503,
+            problem(
+                503,
+                _TITLES[503],
+                "the event database could not answer; check the server log",
+                instance=request.url.path,
+                code=exc.code,
+            ),
+        )
 
     @app.exception_handler(DetenteError)
     async def detente_error(request: Request, exc: DetenteError) -> Response:
         log.error("error on %s: %s", request.url.path, exc)
-        return _respond(request, 400, problem(400, _TITLES[400], str(exc),
-                                              instance=request.url.path, code=exc.code))
+        return _respond(
+            request,
+            400,
+            problem(400, _TITLES[400], str(exc), instance=request.url.path, code=exc.code),
+        )
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error on %s", request.url.path)
-        return _respond(request, 500, problem(
-            500, _TITLES[500], "an unexpected error occurred; it has been logged",
-            instance=request.url.path, code="E099"))
+        return _respond(
+            request,
+            500,
+            problem(
+                500,
+                _TITLES[500],
+                "an unexpected error occurred; it has been logged",
+                instance=request.url.path,
+                code="E099",
+            ),
+        )
 
 
-def html(request: Request, template: str, context: dict[str, Any],
-         status_code: int = 200) -> HTMLResponse:
+def html(
+    request: Request, template: str, context: dict[str, Any], status_code: int = 200
+) -> HTMLResponse:
     """Render a page template with the request (the current path highlights the menu)."""
     templates: Jinja2Templates = request.app.state.templates
     return templates.TemplateResponse(request, template, context, status_code=status_code)

@@ -80,12 +80,14 @@ def timeline_svg(
     # Horizontal grid with count ticks (0, half, max).
     for frac in (0.0, 0.5, 1.0):
         y = top + plot_h * (1 - frac)
-        out.append(f'<line class="grid" x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" '
-                   f'y2="{y:.1f}"/>')
+        out.append(
+            f'<line class="grid" x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}"/>'
+        )
         tick = ymax * frac
         tick_txt = f"{tick:g}"
-        out.append(f'<text class="axis" x="{left - 6}" y="{y + 4:.1f}" '
-                   f'text-anchor="end">{tick_txt}</text>')
+        out.append(
+            f'<text class="axis" x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{tick_txt}</text>'
+        )
     # Show at most ~12 period labels so they never overlap.
     every = max(1, -(-n // 12))
     for i, point in enumerate(series):
@@ -105,37 +107,54 @@ def timeline_svg(
             )
         if i % every == 0:
             cx = left + slot * i + slot / 2
-            out.append(f'<text class="axis" x="{cx:.1f}" y="{top + plot_h + 16}" '
-                       f'text-anchor="middle">{escape(period)}</text>')
+            out.append(
+                f'<text class="axis" x="{cx:.1f}" y="{top + plot_h + 16}" '
+                f'text-anchor="middle">{escape(period)}</text>'
+            )
     if intensity:
         out.extend(_intensity_line(series, left, top, plot_w, plot_h, slot))
     out.append("</svg>")
     return Markup("".join(out))
 
 
-def _intensity_line(series: Sequence[Mapping[str, Any]], left: float, top: float,
-                    plot_w: float, plot_h: float, slot: float) -> list[str]:
+def _intensity_line(
+    series: Sequence[Mapping[str, Any]],
+    left: float,
+    top: float,
+    plot_w: float,
+    plot_h: float,
+    slot: float,
+) -> list[str]:
     """The mean-intensity line and its right axis (-10 at the bottom, +10 at the top)."""
     out: list[str] = []
     x_axis = left + plot_w
     for value in (-10, 0, 10):
         y = top + plot_h * (10 - value) / 20
-        out.append(f'<text class="axis intensity-axis" x="{x_axis + 6}" y="{y + 4:.1f}">'
-                   f"{value:+d}</text>")
+        out.append(
+            f'<text class="axis intensity-axis" x="{x_axis + 6}" y="{y + 4:.1f}">{value:+d}</text>'
+        )
     zero = top + plot_h / 2
     out.append(f'<line class="zero" x1="{left}" x2="{x_axis}" y1="{zero:.1f}" y2="{zero:.1f}"/>')
     points: list[tuple[float, float, float, str]] = []
     for i, point in enumerate(series):
-        value = point.get("mean_intensity")
-        if value is None:
+        raw = point.get("mean_intensity")
+        if raw is None:
             continue
-        v = max(-10.0, min(10.0, float(value)))
-        points.append((left + slot * i + slot / 2, top + plot_h * (10 - v) / 20, v,
-                       str(point.get("period") or "")))
+        v = max(-10.0, min(10.0, float(raw)))
+        points.append(
+            (
+                left + slot * i + slot / 2,
+                top + plot_h * (10 - v) / 20,
+                v,
+                str(point.get("period") or ""),
+            )
+        )
     if len(points) > 1:
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y, _, _ in points)
         out.append(f'<polyline class="intensity" points="{path}"/>')
     for x, y, v, period in points:
-        out.append(f'<circle class="intensity-dot" cx="{x:.1f}" cy="{y:.1f}" r="3.5">'
-                   f"<title>{escape(period)}: mean intensity {v:+.1f}</title></circle>")
+        out.append(
+            f'<circle class="intensity-dot" cx="{x:.1f}" cy="{y:.1f}" r="3.5">'
+            f"<title>{escape(period)}: mean intensity {v:+.1f}</title></circle>"
+        )
     return out

@@ -8,6 +8,7 @@ the classes of all spans that cover it.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -57,7 +58,7 @@ def highlight(text: str, spans: Iterable[Highlight]) -> Markup:
         return escape(text)
     cuts = sorted({0, n, *(s.start for s in valid), *(s.end for s in valid)})
     parts: list[str] = []
-    for a, b in zip(cuts, cuts[1:], strict=False):
+    for a, b in itertools.pairwise(cuts):
         piece = str(escape(text[a:b]))
         active = [s for s in valid if s.start <= a and s.end >= b]
         if not active:
@@ -72,18 +73,27 @@ def highlight(text: str, spans: Iterable[Highlight]) -> Markup:
     return Markup("".join(parts))
 
 
-def _span_in(span: Mapping[str, Any], field: str, base: int, length: int) -> tuple[int, int] | None:
-    """Offsets of ``span`` relative to ``base`` when it lies in ``field`` within ``length``."""
-    if (span.get("field") or "text") != field:
-        return None
+def _span_in(
+    span: Mapping[str, Any], field: str, base: int, length: int, source: str | None = None
+) -> tuple[int, int] | None:
+    """Offsets of ``span`` relative to ``base`` when it lies in ``field`` within ``length``.
+
+    With ``source`` (the text the offsets are relative to) the span's own ``text`` is checked
+    against it: stale offsets are dropped rather than highlighting the wrong words, and a span
+    whose words are exactly there is kept even when its ``field`` label disagrees.
+    """
     try:
         start = int(span["start"]) - base
         end = int(span["end"]) - base
     except (KeyError, TypeError, ValueError):
         return None
-    if 0 <= start < end <= length:
-        return start, end
-    return None
+    if not 0 <= start < end <= length:
+        return None
+    same_field = (span.get("field") or "text") == field
+    text = span.get("text")
+    if source is None or not isinstance(text, str):
+        return (start, end) if same_field else None
+    return (start, end) if source[start:end] == text else None
 
 
 def evidence_html(evidence: Mapping[str, Any] | None) -> Markup:
@@ -102,10 +112,13 @@ def evidence_html(evidence: Mapping[str, Any] | None) -> Markup:
     field = str(sspan.get("field") or "text")
     base = int(sspan.get("start") or 0)
     marks: list[Highlight] = []
-    for key, kind in (("actor_spans", "actor"), ("recipient_spans", "recipient"),
-                      ("trigger", "trigger")):
+    for key, kind in (
+        ("actor_spans", "actor"),
+        ("recipient_spans", "recipient"),
+        ("trigger", "trigger"),
+    ):
         for span in evidence.get(key) or ():
-            where = _span_in(span, field, base, len(sentence))
+            where = _span_in(span, field, base, len(sentence), sentence)
             if where:
                 marks.append(Highlight(where[0], where[1], kind, kind))
     return highlight(sentence, marks)

@@ -14,6 +14,7 @@ from fastapi import Query
 
 __all__ = [
     "CODE_PATTERN",
+    "OPT_CODE_PATTERN",
     "EventFilters",
     "Paging",
     "Period",
@@ -26,6 +27,9 @@ __all__ = [
 #: Actor codes: country (RUS), sector (GOV), or both (RUSGOV); letters, digits, ``_`` and ``-``.
 CODE_PATTERN = r"^[A-Za-z0-9_\-]{1,32}$"
 EVENT_PATTERN = r"^[A-Za-z_]{1,20}$"
+#: The same, or empty (an empty form field means "no filter").
+OPT_CODE_PATTERN = r"^(|[A-Za-z0-9_\-]{1,32})$"
+OPT_EVENT_PATTERN = r"^(|[A-Za-z_]{1,20})$"
 Period = Literal["day", "week", "month", "year"]
 
 MAX_PAGE_SIZE = 200
@@ -44,10 +48,14 @@ class EventFilters:
     end: str | None = None
     q: str | None = None
     article: str | None = None
+    all_events: bool = False
 
     def as_query(self) -> dict[str, str]:
         """The filters that are set, as query-string parameters (for links and pagination)."""
-        return {k: v for k, v in asdict(self).items() if v}
+        out = {k: v for k, v in asdict(self).items() if v and k != "all_events"}
+        if self.all_events:
+            out["all_events"] = "true"
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,20 +91,39 @@ def _code(value: str | None) -> str | None:
 
 
 def event_filters(
-    actor: Annotated[str | None, Query(description="Actor code (country or sector), e.g. RUS.",
-                                       pattern=r"^$|" + CODE_PATTERN[1:])] = None,
-    recipient: Annotated[str | None, Query(description="Recipient code, e.g. JPN.",
-                                           pattern=r"^$|" + CODE_PATTERN[1:])] = None,
-    event: Annotated[str | None, Query(description="PLOVER event type, e.g. ACCUSE.",
-                                       pattern=r"^$|" + EVENT_PATTERN[1:])] = None,
-    context: Annotated[str | None, Query(description="PLOVER context, e.g. military.",
-                                         max_length=40)] = None,
+    actor: Annotated[
+        str | None,
+        Query(
+            description="Actor code (country or sector), e.g. RUS.",
+            pattern=OPT_CODE_PATTERN,
+        ),
+    ] = None,
+    recipient: Annotated[
+        str | None,
+        Query(description="Recipient code, e.g. JPN.", pattern=OPT_CODE_PATTERN),
+    ] = None,
+    event: Annotated[
+        str | None,
+        Query(description="PLOVER event type, e.g. ACCUSE.", pattern=OPT_EVENT_PATTERN),
+    ] = None,
+    context: Annotated[
+        str | None, Query(description="PLOVER context, e.g. military.", max_length=40)
+    ] = None,
     start: Annotated[dt.date | None, Query(description="First event date (YYYY-MM-DD).")] = None,
     end: Annotated[dt.date | None, Query(description="Last event date (YYYY-MM-DD).")] = None,
-    q: Annotated[str | None, Query(description="Words in the evidence sentence.",
-                                   max_length=200)] = None,
-    article: Annotated[str | None, Query(description="Only events of this article id.",
-                                         max_length=64)] = None,
+    q: Annotated[
+        str | None, Query(description="Words in the evidence sentence.", max_length=200)
+    ] = None,
+    article: Annotated[
+        str | None, Query(description="Only events of this article id.", max_length=200)
+    ] = None,
+    all_events: Annotated[
+        bool,
+        Query(
+            description="Include non-factual events (negated, "
+            "hypothetical, future); left out by default."
+        ),
+    ] = False,
 ) -> EventFilters:
     """Validate the event filters (a FastAPI dependency)."""
     return EventFilters(
@@ -108,14 +135,18 @@ def event_filters(
         end=end.isoformat() if end else None,
         q=_blank(q),
         article=_blank(article),
+        all_events=all_events,
     )
 
 
 def quote_filters(
-    speaker: Annotated[str | None, Query(description="Words in the speaker's name.",
-                                         max_length=100)] = None,
-    actor: Annotated[str | None, Query(description="The speaker's actor code, e.g. RUS.",
-                                       pattern=r"^$|" + CODE_PATTERN[1:])] = None,
+    speaker: Annotated[
+        str | None, Query(description="Words in the speaker's name.", max_length=100)
+    ] = None,
+    actor: Annotated[
+        str | None,
+        Query(description="The speaker's actor code, e.g. RUS.", pattern=OPT_CODE_PATTERN),
+    ] = None,
     q: Annotated[str | None, Query(description="Words in the quote.", max_length=200)] = None,
 ) -> QuoteFilters:
     """Validate the quote filters (a FastAPI dependency)."""
@@ -123,10 +154,12 @@ def quote_filters(
 
 
 def paging(
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE,
-                                description=f"Page size (1..{MAX_PAGE_SIZE}).")] = 50,
-    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET,
-                                 description="Number of results to skip.")] = 0,
+    limit: Annotated[
+        int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"Page size (1..{MAX_PAGE_SIZE}).")
+    ] = 50,
+    offset: Annotated[
+        int, Query(ge=0, le=MAX_OFFSET, description="Number of results to skip.")
+    ] = 0,
 ) -> Paging:
     """Validate the page size and offset (a FastAPI dependency)."""
     return Paging(limit=limit, offset=offset)

@@ -8,6 +8,7 @@ exceptions are logged and answered with a generic 500.
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -27,8 +28,15 @@ CSP = (
 )
 
 
-def problem(status: int, title: str, detail: str, *, instance: str = "",
-            code: str | None = None, **extra: Any) -> dict[str, Any]:
+def problem(
+    status: int,
+    title: str,
+    detail: str,
+    *,
+    instance: str = "",
+    code: str | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
     """Build a problem-details object.
 
     Args:
@@ -39,8 +47,12 @@ def problem(status: int, title: str, detail: str, *, instance: str = "",
         code: the detente error code (``E0xx``), when there is one.
         **extra: further members (for example ``errors`` for validation problems).
     """
-    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status,
-                            "detail": detail}
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
     if instance:
         body["instance"] = instance
     if code:
@@ -58,7 +70,9 @@ class BodyLimitMiddleware:
     """Refuse request bodies larger than ``max_bytes`` with 413, before they are read whole.
 
     The declared ``Content-Length`` is checked first; chunked bodies are counted as they arrive,
-    so a client cannot get past the limit by not declaring a length.
+    so a client cannot get past the limit by not declaring a length. When a streamed body passes
+    the limit, the 413 is sent at once and the application is told the client went away (it
+    stops reading; whatever it answers is dropped), so no framework error handling is involved.
     """
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
@@ -80,46 +94,59 @@ class BodyLimitMiddleware:
                 return
         received = 0
         started = False
+        refused = False
 
-        async def send_tracking(message: Message) -> None:
+        async def guarded_send(message: Message) -> None:
             nonlocal started
+            if refused:
+                return
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
 
         async def limited_receive() -> Message:
-            nonlocal received
+            nonlocal received, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise _TooLarge
+                if received > self.max_bytes and not started:
+                    refused = True
+                    await self._refuse(scope, send)
+                    return {"type": "http.disconnect"}
             return message
 
         try:
-            await self.app(scope, limited_receive, send_tracking)
-        except _TooLarge:
-            if not started:
-                await self._refuse(scope, send)
+            await self.app(scope, limited_receive, guarded_send)
+        except Exception:
+            if not refused:
+                raise
+            # The app may complain that its client disconnected: that was us; the 413 is sent.
+            log.debug("request body over %d bytes refused", self.max_bytes)
 
     async def _refuse(self, scope: Scope, send: Send) -> None:
-        import json
-
-        body = json.dumps(problem(
-            413, "Request body too large",
-            f"the request body is larger than {self.max_bytes} bytes; send a shorter article",
-            instance=scope.get("path", ""), code="E091",
-        )).encode()
-        await send({"type": "http.response.start", "status": 413, "headers": [
-            (b"content-type", b"application/problem+json"),
-            (b"content-length", str(len(body)).encode()),
-            (b"connection", b"close"),
-        ]})
+        body = json.dumps(
+            problem(
+                413,
+                "Request body too large",
+                f"the request body is larger than {self.max_bytes} bytes; send a shorter article",
+                instance=scope.get("path", ""),
+                code="E091",
+            )
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/problem+json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
-
-
-class _TooLarge(Exception):
-    """Raised inside the app when a streamed body passes the limit."""
 
 
 class SecurityHeadersMiddleware:

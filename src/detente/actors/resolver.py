@@ -1,0 +1,675 @@
+"""Mention finding and resolution: from a spaCy ``Doc`` (or a plain name) to coded actors.
+
+How a document is resolved (each step is data-driven; the vocabulary is the knowledge base):
+
+1. *Find*: one :class:`spacy.matcher.PhraseMatcher` over every name of the knowledge base
+   (case-insensitive, then filtered: acronyms must match their case, proper names must start with a
+   capital), one case-sensitive matcher for surnames of known people, plus spaCy ``PERSON``
+   entities that no name covers. Overlaps keep the longest match.
+2. *Compose*: adjacent parts of one noun phrase are grouped — country or organisation, then agent
+   nouns or titles, then a person: "Russian Foreign Minister Sergei Lavrov", "Japanese officials",
+   "Sudan's government", "UN peacekeepers".
+3. *Resolve* each group on the article's date: a person by the office held that day; a title by
+   the person met earlier in the article or the office holder of that country that day ("the
+   Russian foreign minister"); a surname by the person introduced earlier; a misspelt name by a
+   fuzzy match when the sentence names the person's country; a capital as its government unless it
+   is the object of a place preposition ("in Moscow" is a location); an unknown person by the
+   country and role next to them, else by the sentence's only country (low confidence), else none.
+4. *Pronouns*: "he"/"she" resolve to the most recent person within the last sentences.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..records import ActorRef, Article, Mention
+from .kb import Entry, Hit, KnowledgeBase, Person, norm_key, parse_date, strip_accents
+
+__all__ = ["DocResolver", "Part", "get_resolver", "resolve_text"]
+
+log = logging.getLogger(__name__)
+
+#: Prepositions after which a capital or city is the place of an event, not an actor.
+LOCATIVE_PREPS = frozenset({
+    "in", "at", "near", "inside", "outside", "around", "across", "throughout", "within", "into",
+    "to", "from", "toward", "towards", "outside", "via", "through", "between", "over", "on",
+})
+#: Words before a title that mean "not the current holder": skip office look-up.
+NOT_CURRENT = frozenset({"former", "ex", "ex-", "late", "then", "past", "previous", "deposed",
+                         "ousted", "exiled", "future", "next", "incoming", "acting", "deputy",
+                         "vice", "new", "newly"})
+PRONOUNS = frozenset({"he", "she"})
+#: Nouns that make a capital before them a place ("the Moscow talks", "a Tokyo suburb").
+PLACE_HEADS = frozenset({
+    "talk", "summit", "meeting", "conference", "visit", "office", "airport", "street", "suburb",
+    "district", "area", "region", "resident", "hotel", "bureau", "correspondent", "stock",
+    "exchange", "marathon", "olympics", "game", "station", "university", "court", "hospital",
+    "embassy", "consulate", "headquarters", "outskirt", "centre", "center", "port", "harbor",
+    "harbour", "skyline", "mayor", "police", "municipality", "neighborhood", "neighbourhood",
+})
+#: Tokens allowed inside a compositional group between two parts.
+GLUE_POS = frozenset({"ADJ", "PROPN", "NOUN", "NUM"})
+FUZZY_MIN = 84.0  # rapidfuzz ratio for a near-miss when the context names the person's country
+FUZZY_ALONE = 94.0  # ... when the context says nothing
+
+# Part categories
+COUNTRY, CAPITAL, PLACE, ORG, AGENT, ROLE, PERSON, SURNAME, NAME = (
+    "country", "capital", "place", "org", "agent", "role", "person", "surname", "name")
+_ORDER = {COUNTRY: 0, CAPITAL: 0, PLACE: 0, ORG: 1, AGENT: 2, ROLE: 2, PERSON: 3, SURNAME: 3,
+          NAME: 3}
+
+
+@dataclass
+class Part:
+    """A matched piece of a mention: token range, category and the knowledge-base hits."""
+
+    start: int  # token index (or word index for plain text)
+    end: int
+    cat: str
+    hits: list[Hit] = field(default_factory=list)
+    text: str = ""
+    plural: bool = False
+
+    @property
+    def hit(self) -> Hit | None:
+        return self.hits[0] if self.hits else None
+
+
+@dataclass
+class Resolved:
+    """What a group resolved to."""
+
+    actor: ActorRef | None
+    via: str
+    confidence: float
+    ref: int | None = None
+    person_key: str | None = None  # registry key of the person this mention is
+
+
+@dataclass
+class _PersonSeen:
+    """A person met earlier in the article (registry for surname / role / pronoun links)."""
+
+    key: str
+    actor: ActorRef
+    mention_index: int
+    surnames: tuple[str, ...]
+    office: str | None  # office key (hos, hog, fm, dm) held on the date, if known
+    sentence: int
+
+
+def _categorise(kb: KnowledgeBase, hit: Hit) -> str:
+    if hit.target in kb.people:
+        return PERSON
+    if hit.via == "capital":
+        return CAPITAL
+    if hit.via == "place":
+        return PLACE
+    if hit.via == "agent":
+        return AGENT
+    if hit.via == "role":
+        return ROLE
+    entry = kb.entries.get(hit.target)
+    if entry is not None and entry.kind in ("state", "territory"):
+        return COUNTRY
+    return ORG
+
+
+class Composer:
+    """Turns a group of parts into one resolved actor (shared by text and document paths)."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+
+    def country_of(self, parts: Sequence[Part]) -> tuple[Entry | None, Part | None]:
+        for part in parts:
+            if part.cat in (COUNTRY, CAPITAL) and part.hit is not None:
+                entry = self.kb.entries[part.hit.target]
+                state = self.kb.state(entry.code or "") if part.cat == CAPITAL else entry
+                return state or entry, part
+        return None, None
+
+    def first_sector(self, parts: Sequence[Part]) -> tuple[str | None, Part | None]:
+        for part in parts:
+            if part.cat in (AGENT, ROLE) and part.hit is not None:
+                return self.kb.roles[part.hit.target].sector, part
+        return None, None
+
+    def office_key(self, parts: Sequence[Part]) -> str | None:
+        for part in parts:
+            if part.cat == ROLE and part.hit is not None and not part.plural:
+                return self.kb.roles[part.hit.target].office
+        return None
+
+    def role_word(self, parts: Sequence[Part]) -> str | None:
+        for part in parts:
+            if part.cat == ROLE and part.hit is not None and not part.plural:
+                return self.kb.entries[part.hit.target].name
+        return None
+
+    def holder(self, code: str, office: str, date: dt.date | None, word: str | None = None
+               ) -> Person | None:
+        """The person who held ``office`` for ``code`` on ``date`` (unique), else None.
+
+        An office with its own title ("supreme leader", "president" of Iran) is matched only by
+        a title word it contains, so "Iranian President" is not Iran's supreme leader.
+        """
+        day = date or dt.date.today()
+        word = norm_key(word) if word else None
+        held = [(p, o) for p in self.kb.people.values() for o in p.offices
+                if o.code == code and o.holds(day)]
+        by_role = {p.id: p for p, o in held if o.role == office
+                   and (not o.title or word is None or word in norm_key(o.title))}
+        if len(by_role) == 1:
+            return next(iter(by_role.values()))
+        if word and not by_role:
+            by_title = {p.id: p for p, o in held if o.title and word in norm_key(o.title)}
+            if len(by_title) == 1:
+                return next(iter(by_title.values()))
+        return None
+
+    def person_ref(self, person: Person, date: dt.date | None,
+                   country: Entry | None) -> tuple[ActorRef, str | None]:
+        ref, office = person.ref(date)
+        if office is None and country is not None and country.code != ref.code:
+            ref = ActorRef(code=country.code, sector=ref.sector, name=ref.name, kind="person",
+                           kb_id=ref.kb_id)
+        return ref, office.role if office else None
+
+
+def resolve_text(kb: KnowledgeBase, text: str, date: dt.date | str | None = None
+                 ) -> tuple[ActorRef, str, str] | None:
+    """Resolve a name or noun phrase without an article: ``(actor, via, why)`` or ``None``.
+
+    Splits ``text`` into the longest known names ("Russian Foreign Minister Sergei Lavrov" ->
+    demonym, title, person) and composes them as :class:`DocResolver` does.
+    """
+    day = parse_date(date) if not isinstance(date, dt.date) else date
+    words = strip_accents(text).replace("\u2019", "'").split()
+    # Split a possessive off ("Sudan's" -> "Sudan", "'s").
+    toks: list[str] = []
+    for w in words:
+        low = w.lower()
+        if low.endswith("'s") and len(w) > 2:
+            toks.extend([w[:-2], "'s"])
+        else:
+            toks.append(w)
+    parts: list[Part] = []
+    i = 0
+    while i < len(toks):
+        found = None
+        for j in range(min(len(toks), i + 8), i, -1):
+            key = norm_key(" ".join(toks[i:j]))
+            hits = kb.names.get(key)
+            if hits:
+                found = (j, hits)
+                break
+        if found:
+            j, hits = found
+            cat = _categorise(kb, hits[0])
+            surface = " ".join(toks[i:j])
+            plural = cat in (AGENT, ROLE) and norm_key(surface) != norm_key(
+                kb.entries[hits[0].target].name)
+            parts.append(Part(i, j, cat, list(hits), surface, plural))
+            i = j
+        else:
+            low = norm_key(toks[i])
+            if low in kb.surnames and toks[i][:1].isupper():
+                parts.append(Part(i, i + 1, SURNAME, [], toks[i]))
+            i += 1
+    if not parts:
+        return None
+    comp = Composer(kb)
+    country, _ = comp.country_of(parts)
+    sector, _ = comp.first_sector(parts)
+    for part in parts:
+        if part.cat == PERSON and part.hit is not None:
+            person = kb.people[part.hit.target]
+            ref, _ = comp.person_ref(person, day, country)
+            _, why = kb.hit_ref(part.hit, day)
+            return ref, "exact" if norm_key(part.text) == norm_key(person.name) else "alias", why
+        if part.cat == SURNAME:
+            people = kb.people_named(part.text)
+            if country is not None:
+                people = [p for p in people if p.ref(day)[0].code == country.code] or people
+            on_duty = [p for p in people if p.office_on(day) is not None]
+            pick = on_duty if on_duty else people
+            if len(pick) == 1:
+                ref, _ = comp.person_ref(pick[0], day, country)
+                return ref, "surname", f"{part.text} is the surname of {pick[0].name}"
+    office = comp.office_key(parts)
+    if country is not None and office and country.code:
+        person = comp.holder(country.code, office, day, comp.role_word(parts))
+        if person is not None:
+            ref, _ = comp.person_ref(person, day, country)
+            return ref, "role", f"{person.name} held that office for {country.code} on {day}"
+    orgs = [p for p in parts if p.cat == ORG]
+    if orgs and orgs[0].hit is not None:
+        entry = kb.entries[orgs[0].hit.target]
+        via = "metonym" if orgs[0].hit.via == "seat" else orgs[0].hit.via
+        return entry.ref(sector), via, f"{orgs[0].hit.via} of {entry.kind} {entry.name}"
+    if country is not None:
+        cparts = [p for p in parts if p.cat in (COUNTRY, CAPITAL)]
+        if sector is not None:
+            kind = "person" if office or any(p.cat == ROLE and not p.plural for p in parts) else (
+                "agent")
+            via = "demonym+agent" if cparts[0].hit and cparts[0].hit.via == "demonym" else "agent"
+            return (ActorRef(code=country.code, sector=sector, name=country.name, kind=kind,
+                             kb_id=country.id), via, f"{country.name} + sector {sector}")
+        hit = cparts[0].hit
+        assert hit is not None
+        if hit.via == "capital":
+            ref, why = kb.hit_ref(hit, day)
+            return ref, "metonym", why
+        return country.ref(), hit.via, f"{hit.via} of {country.name}"
+    places = [p for p in parts if p.cat == PLACE]
+    if places and places[0].hit is not None:
+        ref, why = kb.hit_ref(places[0].hit, day)
+        return ref, "location", why
+    if sector is not None:
+        return (ActorRef(code=None, sector=sector, name=None, kind="agent", kb_id=None), "agent",
+                f"agent noun gives sector {sector}")
+    return None
+
+
+class DocResolver:
+    """Finds and resolves the actor mentions of a parsed article (compiled once per KB + vocab)."""
+
+    def __init__(self, kb: KnowledgeBase, vocab: Any) -> None:
+        import spacy
+        from spacy.matcher import PhraseMatcher
+
+        self.kb = kb
+        self.comp = Composer(kb)
+        make = spacy.blank("en", vocab=vocab).make_doc
+        self.matcher = PhraseMatcher(vocab, attr="LOWER")
+        for key, forms in kb.patterns.items():
+            self.matcher.add(key, [make(f) for f in sorted(forms)])
+        self.surname_matcher = PhraseMatcher(vocab, attr="ORTH")
+        for key, ids in kb.surnames.items():
+            forms = {s for pid in ids for s in kb.people[pid].surnames if norm_key(s) == key}
+            self.surname_matcher.add("surname:" + key, [make(f) for f in sorted(forms)])
+        self.vocab = vocab
+        self._names: list[tuple[str, str]] | None = None
+
+    # ------------------------------------------------------------------ finding
+    def _accept(self, span: Any, hit: Hit, key: str) -> bool:
+        text = span.text
+        if hit.case_sensitive:
+            forms = self.kb.patterns.get(key, set())
+            return text in forms or strip_accents(text) in forms
+        if hit.via in ("agent", "role"):
+            return True
+        return text[:1].isupper() or not text[:1].isalpha()
+
+    def find_parts(self, doc: Any) -> list[Part]:
+        """Every knowledge-base name, surname and unknown person in ``doc``, without overlaps."""
+        from spacy.util import filter_spans
+
+        strings = self.vocab.strings
+        cands: list[Any] = []
+        info: dict[tuple[int, int], Part] = {}
+        for match_id, start, end in self.matcher(doc):
+            key = strings[match_id]
+            span = doc[start:end]
+            hits = [h for h in self.kb.names.get(key, ()) if self._accept(span, h, key)]
+            if not hits:
+                continue
+            cat = _categorise(self.kb, hits[0])
+            plural = cat in (AGENT, ROLE) and norm_key(span.text) != norm_key(
+                self.kb.entries[hits[0].target].name)
+            if cat == PERSON or len(hits) > 1:
+                hits.sort(key=lambda h: h.target not in self.kb.people)
+            info[(start, end)] = Part(start, end, cat, hits, span.text, plural)
+            cands.append(span)
+        for match_id, start, end in self.surname_matcher(doc):
+            if (start, end) not in info:
+                span = doc[start:end]
+                info[(start, end)] = Part(start, end, SURNAME, [], span.text)
+                cands.append(span)
+        person_ents = [e for e in doc.ents if e.label_ == "PERSON"]
+        org_ents = [e for e in doc.ents if e.label_ in ("ORG", "FAC", "WORK_OF_ART")]
+        kept = []
+        for span in filter_spans(cands):
+            part = info[(span.start, span.end)]
+            if part.cat not in (PERSON, ROLE, SURNAME) and any(
+                e.start <= span.start and span.end <= e.end and len(e) > len(span)
+                and not self._title_like(doc, e, span) for e in person_ents
+            ):
+                continue  # "Jordan" in "Michael Jordan"
+            if part.cat in (CAPITAL, PLACE) and any(
+                e.start <= span.start and span.end <= e.end and len(e) > len(span)
+                for e in org_ents
+            ):
+                continue  # "Moscow" in "Moscow State University"
+            if part.cat == SURNAME and (doc[span.start].pos_ not in ("PROPN", "NOUN", "X")):
+                continue
+            kept.append(part)
+        # A surname inside a longer unknown PERSON entity ("Tara Kono") is part of that name.
+        by_start = {p.start: p for p in kept}
+        for ent in person_ents:
+            toks = [t.i for t in ent if not (t.is_punct or t.lower_ in ("'s", "\u2019s"))]
+            inner = [by_start[i] for i in toks if i in by_start and by_start[i].cat == SURNAME]
+            if inner and len(toks) > 1:
+                free = [i for i in toks if not any(p.start <= i < p.end for p in kept
+                                                   if p.cat != SURNAME)]
+                if free and free[-1] == inner[-1].end - 1:
+                    kept = [p for p in kept if p not in inner]
+                    kept.append(Part(free[0], free[-1] + 1, NAME, [],
+                                     doc[free[0]:free[-1] + 1].text))
+        covered = {i for p in kept for i in range(p.start, p.end)}
+        for ent in person_ents:
+            toks = [t for t in ent if not (t.is_punct or t.lower_ in ("'s", "\u2019s"))]
+            if not toks:
+                continue
+            start, end = toks[0].i, toks[-1].i + 1
+            if any(i in covered for i in range(start, end)):
+                # Keep the uncovered tail of "Foreign Minister Sergei Lavrov"-style entities.
+                free = [i for i in range(start, end) if i not in covered]
+                if not free or free[-1] != end - 1:
+                    continue
+                start = free[0]
+                if any(i in covered for i in range(start, end)):
+                    continue
+            kept.append(Part(start, end, NAME, [], doc[start:end].text))
+            covered.update(range(start, end))
+        kept.sort(key=lambda p: p.start)
+        return kept
+
+    def _title_like(self, doc: Any, ent: Any, span: Any) -> bool:
+        # "Russian Foreign Minister Sergei Lavrov" is sometimes one PERSON entity: a demonym at
+        # the start of such an entity is still a country.
+        return span.start == ent.start and doc[span.start].pos_ == "ADJ"
+
+    # ------------------------------------------------------------------ grouping
+    @staticmethod
+    def _glue_ok(doc: Any, a: int, b: int) -> bool:
+        gap = doc[a:b]
+        if len(gap) > 3:
+            return False
+        for tok in gap:
+            if tok.lower_ in ("'s", "\u2019s", "'", "-"):
+                continue
+            if tok.pos_ not in GLUE_POS or tok.is_punct or tok.like_num:
+                return False
+        return True
+
+    def group(self, doc: Any, parts: list[Part]) -> list[list[Part]]:
+        """Group adjacent parts of one noun phrase ("Russian" + "Foreign Minister" + person)."""
+        groups: list[list[Part]] = []
+        for part in parts:
+            if groups:
+                last = groups[-1][-1]
+                order_ok = _ORDER[part.cat] > _ORDER[last.cat] or (
+                    part.cat in (AGENT, ROLE) and last.cat in (AGENT, ROLE))
+                if last.cat in (PERSON, SURNAME, NAME):
+                    order_ok = False
+                if order_ok and self._glue_ok(doc, last.end, part.start):
+                    groups[-1].append(part)
+                    continue
+            groups.append([part])
+        return groups
+
+    # ------------------------------------------------------------------ resolving
+    def _is_location(self, doc: Any, part: Part, group: list[Part]) -> bool:
+        if len(group) > 1:
+            return False
+        span = doc[part.start:part.end]
+        root = span.root
+        head = root.head
+        if root.dep_ == "pobj" and head.lower_ in LOCATIVE_PREPS:
+            return True
+        # "in Tokyo and Seoul": the second conjunct inherits the preposition.
+        if root.dep_ == "conj" and head.dep_ == "pobj" and head.head.lower_ in LOCATIVE_PREPS:
+            return True
+        if root.dep_ in ("compound", "nmod", "amod") and head.lemma_.lower() in PLACE_HEADS:
+            return True  # "the Moscow talks": a place, not an actor
+        if root.dep_ == "appos" and head.ent_type_ in ("GPE", "LOC", "FAC"):
+            return True
+        return False
+
+    def _not_current(self, doc: Any, group: list[Part]) -> bool:
+        start = group[0].start
+        window = doc[max(0, start - 2):start]
+        return any(t.lower_.strip("-") in NOT_CURRENT for t in window) or any(
+            t.lower_ in NOT_CURRENT or t.lower_.startswith("ex-")
+            for p in group for t in doc[p.start:p.end])
+
+    def _context_codes(self, doc: Any, sent_codes: dict[int, list[str]], tok: int) -> list[str]:
+        return sent_codes.get(doc[tok].sent.start, [])
+
+    def _fuzzy(self, text: str, codes: list[str], date: dt.date | None) -> Person | None:
+        from rapidfuzz import fuzz, process
+
+        if self._names is None:
+            self._names = [(norm_key(n), pid) for pid, p in self.kb.people.items()
+                           for n in p.names]
+        query = norm_key(text)
+        if " " not in query:
+            return None
+        choices = [n for n, _ in self._names]
+        best = process.extract(query, choices, scorer=fuzz.ratio, limit=5, score_cutoff=FUZZY_MIN)
+        for _name, score, idx in best:
+            person = self.kb.people[self._names[idx][1]]
+            code = person.ref(date)[0].code
+            if (code in codes and person.office_on(date) is not None) or score >= FUZZY_ALONE:
+                return person
+        return None
+
+    def resolve_doc(self, doc: Any, date: dt.date | None, article: Article | None = None
+                    ) -> list[Mention]:
+        """All actor mentions of ``doc`` in document order (offsets into ``doc.text``)."""
+        parts = self.find_parts(doc)
+        groups = self.group(doc, parts)
+        # Country codes named in each sentence: context for fuzzy names and unknown people.
+        sent_codes: dict[int, list[str]] = {}
+        for part in parts:
+            if part.cat in (COUNTRY, CAPITAL, PLACE) and part.hit is not None:
+                code = self.kb.entries[part.hit.target].code
+                if code:
+                    sent_codes.setdefault(doc[part.start].sent.start, []).append(code)
+        pron = [t.i for t in doc if t.lower_ in PRONOUNS and t.pos_ == "PRON"]
+        items: list[tuple[int, list[Part] | None]] = [(g[0].start, g) for g in groups]
+        items += [(i, None) for i in pron]
+        items.sort(key=lambda x: x[0])
+        mentions: list[Mention] = []
+        seen: list[_PersonSeen] = []
+        ents = {(e.start, e.end): e.label_ for e in doc.ents}
+        sent_index = {s.start: n for n, s in enumerate(doc.sents)}
+        for start, group in items:
+            sent_no = sent_index.get(doc[start].sent.start, 0)
+            if group is None:
+                res = self._pronoun(seen, sent_no)
+                if res is None:
+                    continue
+                s, e = start, start + 1
+            else:
+                res = self._resolve_group(doc, group, date, seen, sent_codes, sent_no)
+                if res is None:
+                    continue
+                s, e = group[0].start, group[-1].end
+            span = doc[s:e]
+            label = ents.get((s, e), "") or (span.root.ent_type_ if group else "")
+            if article is not None:
+                fld, cs, ce = article.locate(span.start_char, span.end_char)
+            else:
+                fld, cs, ce = "text", span.start_char, span.end_char
+            mention = Mention(text=span.text, start=cs, end=ce, actor=res.actor, via=res.via,
+                              field=fld, confidence=res.confidence, label=label, ref=res.ref)
+            if res.person_key and res.actor is not None:
+                surnames = self._surnames_of(res.actor, group)
+                office = None
+                if res.actor.kb_id in self.kb.people:
+                    held = self.kb.people[res.actor.kb_id].office_on(date)
+                    office = held.role if held else None
+                elif group is not None:
+                    office = self.comp.office_key(group)
+                seen.append(_PersonSeen(res.person_key, res.actor, len(mentions), surnames,
+                                        office, sent_no))
+            mentions.append(mention)
+        return mentions
+
+    def _surnames_of(self, actor: ActorRef, group: list[Part] | None) -> tuple[str, ...]:
+        names: list[str] = []
+        if actor.kb_id in self.kb.people:
+            names.extend(norm_key(s) for s in self.kb.people[actor.kb_id].surnames)
+        if actor.name:
+            names.append(norm_key(actor.name.split()[-1]))
+        if group is not None:
+            names.extend(norm_key(p.text.split()[-1]) for p in group if p.cat in (NAME, SURNAME))
+        return tuple(dict.fromkeys(names))
+
+    @staticmethod
+    def _pronoun(seen: list[_PersonSeen], sent_no: int) -> Resolved | None:
+        for person in reversed(seen):
+            if sent_no - person.sentence <= 2:
+                return Resolved(person.actor, "pronoun", 0.6, person.mention_index)
+            break
+        return None
+
+    def _resolve_group(self, doc: Any, group: list[Part], date: dt.date | None,
+                       seen: list[_PersonSeen], sent_codes: dict[int, list[str]], sent_no: int
+                       ) -> Resolved | None:
+        kb, comp = self.kb, self.comp
+        country, cpart = comp.country_of(group)
+        sector, _ = comp.first_sector(group)
+        office = comp.office_key(group)
+        last = group[-1]
+        # 1. A known person (exact name or alias).
+        if last.cat == PERSON and last.hit is not None:
+            person = kb.people[last.hit.target]
+            ref, _ = comp.person_ref(person, date, country)
+            via = "exact" if norm_key(last.text) == norm_key(person.name) else "alias"
+            return Resolved(ref, via, 1.0 if ref.sector else 0.8, person_key=person.id)
+        # 2. A surname: the person introduced earlier, else a unique office holder of the day.
+        if last.cat == SURNAME:
+            key = norm_key(last.text)
+            for p in reversed(seen):
+                if key in p.surnames and (country is None or p.actor.code == country.code):
+                    return Resolved(p.actor, "surname", 0.9, p.mention_index, p.key)
+            ent_ok = doc[last.start].ent_type_ == "PERSON" or len(group) > 1
+            if not ent_ok:
+                return None
+            people = kb.people_named(last.text)
+            on_duty = [p for p in people if p.office_on(date) is not None]
+            if country is not None:
+                on_duty = [p for p in on_duty if p.ref(date)[0].code == country.code]
+            if office:
+                on_duty = [p for p in on_duty if (o := p.office_on(date)) and o.role == office] \
+                    or on_duty
+            if len(on_duty) == 1:
+                ref, _ = comp.person_ref(on_duty[0], date, country)
+                return Resolved(ref, "surname", 0.75, person_key=on_duty[0].id)
+            last = Part(last.start, last.end, NAME, [], last.text)
+            group = [*group[:-1], last]
+        # 3. An unknown (or misspelt) person name.
+        if last.cat == NAME:
+            name = last.text
+            codes = [country.code] if country is not None and country.code else []
+            codes += self._appos_codes(doc, last, seen, sent_codes) or \
+                self._context_codes(doc, sent_codes, last.start)
+            person = self._fuzzy(name, codes, date)
+            if person is not None:
+                ref, _ = comp.person_ref(person, date, country)
+                return Resolved(ref, "fuzzy", 0.7, person_key=person.id)
+            key = norm_key(name.split()[-1])
+            for p in reversed(seen):
+                if key in p.surnames and len(name.split()) == 1:
+                    return Resolved(p.actor, "surname", 0.85, p.mention_index, p.key)
+            if country is not None:
+                via = "demonym+agent" if cpart and cpart.hit and cpart.hit.via == "demonym" \
+                    else "role"
+                ref = ActorRef(code=country.code, sector=sector, name=name, kind="person")
+                return Resolved(ref, via, 0.8, person_key="name:" + norm_key(name))
+            appos = self._appos_codes(doc, last, seen, sent_codes)
+            distinct = list(dict.fromkeys(appos or self._context_codes(doc, sent_codes,
+                                                                       last.start)))
+            if len(distinct) == 1:
+                ref = ActorRef(code=distinct[0], sector=sector, name=name, kind="person")
+                return Resolved(ref, "context", 0.4 if not appos else 0.7,
+                                person_key="name:" + norm_key(name))
+            ref = ActorRef(code=None, sector=sector, name=name, kind="person")
+            return Resolved(ref, "entity", 0.3, person_key="name:" + norm_key(name))
+        # 4. A title without a name: the person met earlier, else the office holder of the day.
+        roles = [p for p in group if p.cat == ROLE and not p.plural]
+        if roles and roles[-1] is last and not self._not_current(doc, group):
+            for p in reversed(seen):
+                same_office = office is not None and p.office == office
+                if same_office and (country is None or p.actor.code == country.code):
+                    return Resolved(p.actor, "role", 0.8, p.mention_index, p.key)
+            if country is not None and office and country.code:
+                holder = comp.holder(country.code, office, date, comp.role_word(group))
+                if holder is not None:
+                    ref, _ = comp.person_ref(holder, date, country)
+                    return Resolved(ref, "role", 0.75, person_key=holder.id)
+        # 5. Organisations, seats and groups (an agent noun after them gives the sector).
+        orgs = [p for p in group if p.cat == ORG]
+        if orgs and orgs[-1].hit is not None:
+            entry = kb.entries[orgs[-1].hit.target]
+            via = "metonym" if orgs[-1].hit.via == "seat" else orgs[-1].hit.via
+            return Resolved(entry.ref(sector), via, 0.95)
+        # 6. Country (or capital) plus agent nouns: "Japanese officials", "Khartoum government".
+        if country is not None and cpart is not None and cpart.hit is not None:
+            if sector is not None:
+                kind = "person" if roles else "agent"
+                via = "demonym+agent" if cpart.hit.via == "demonym" else "agent"
+                if cpart.cat == CAPITAL:
+                    via = "metonym"
+                ref = ActorRef(code=country.code, sector=sector, name=country.name, kind=kind,
+                               kb_id=country.id)
+                return Resolved(ref, via, 0.9)
+            if cpart.cat == CAPITAL:
+                if self._is_location(doc, cpart, group):
+                    ref, _ = kb.hit_ref(Hit(cpart.hit.target, "place"), date)
+                    return Resolved(ref, "location", 0.9)
+                ref, _ = kb.hit_ref(cpart.hit, date)
+                return Resolved(ref, "metonym", 0.85)
+            return Resolved(country.ref(), cpart.hit.via, 1.0)
+        # 7. Places (never actors) and bare agent nouns ("police", "rebels").
+        places = [p for p in group if p.cat == PLACE]
+        if places and places[0].hit is not None:
+            ref, _ = kb.hit_ref(places[0].hit, date)
+            return Resolved(ref, "location", 0.9)
+        if sector is not None:
+            root = doc[group[0].start:group[-1].end].root
+            if root.dep_ == "compound" and root.head.pos_ in ("NOUN", "PROPN"):
+                return None  # "press conference", "regime change": not an actor
+            kind = "person" if roles else "agent"
+            return Resolved(ActorRef(code=None, sector=sector, name=None, kind=kind), "agent", 0.5)
+        return None
+
+    def _appos_codes(self, doc: Any, part: Part, seen: list[_PersonSeen],
+                     sent_codes: dict[int, list[str]]) -> list[str]:
+        # "Japanese counterpart, Tara Kono": the name is in apposition to a coded phrase.
+        root = doc[part.start:part.end].root
+        if root.dep_ == "appos" or (part.start >= 2 and doc[part.start - 1].text == ","):
+            head = root.head if root.dep_ == "appos" else doc[part.start - 2]
+            for tok in head.subtree:
+                if tok.i >= part.start:
+                    break
+                if tok.ent_type_ in ("NORP", "GPE"):
+                    hits = self.kb.names.get(norm_key(tok.text))
+                    if hits:
+                        code = self.kb.entries.get(hits[0].target)
+                        if code is not None and code.code:
+                            return [code.code]
+        return []
+
+
+_lock = threading.Lock()
+_resolvers: dict[tuple[int, int], DocResolver] = {}
+
+
+def get_resolver(kb: KnowledgeBase, vocab: Any) -> DocResolver:
+    """The compiled resolver for ``kb`` and a spaCy vocab (built once per process)."""
+    key = (id(kb), id(vocab))
+    with _lock:
+        if key not in _resolvers:
+            _resolvers[key] = DocResolver(kb, vocab)
+        return _resolvers[key]
+

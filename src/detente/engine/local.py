@@ -1,0 +1,123 @@
+"""Local multiprocess runner: code chunks of articles in worker processes, bounded in flight.
+
+Workers are started with the ``spawn`` method (the parent holds a DuckDB connection and threads,
+which must not be forked) and each builds the pipeline once in its initializer. At most
+``max_pending`` chunks are submitted and not yet collected, so memory stays flat however long the
+input is. With one worker, chunks are coded in the calling process (no copying between processes).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from typing import Any
+
+from ..config import Settings
+from ..records import Article
+from ..store.rows import Batch
+
+__all__ = ["code_chunk", "code_chunks", "default_workers"]
+
+log = logging.getLogger(__name__)
+
+_worker_settings: Settings | None = None
+
+
+def default_workers() -> int:
+    """The number of cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _init_worker(settings: Settings, log_level: int) -> None:
+    global _worker_settings
+    logging.basicConfig(level=log_level, format="%(levelname)s %(name)s: %(message)s")
+    _worker_settings = settings
+    from ..api import get_pipeline
+
+    get_pipeline(settings)  # load spaCy once, before the first chunk
+
+
+def code_chunk(
+    articles: list[Article],
+    settings: Settings | None = None,
+    *,
+    run_id: int | None = None,
+    now: str | None = None,
+) -> Batch:
+    """Code one chunk of read articles and return their rows (rejected ones included).
+
+    Args:
+        articles: read articles (already-rejected ones pass through as rejections).
+        settings: pipeline settings (in a worker, those given to the pool).
+        run_id, now: stamped on the rows.
+    """
+    from ..api import code_articles, get_pipeline
+
+    settings = settings or _worker_settings or Settings()
+    pipeline = get_pipeline(settings)
+    batch = Batch(versions=pipeline.versions)
+    for art in code_articles(articles, settings=settings, pipeline=pipeline):
+        batch.add(art.with_(doc=None), run_id=run_id, now=now)
+    return batch
+
+
+def code_chunks(
+    chunks: Iterable[list[Article]],
+    *,
+    settings: Settings,
+    workers: int = 0,
+    max_pending: int | None = None,
+    run_id: int | None = None,
+    now: str | None = None,
+) -> Iterator[Batch]:
+    """Code chunks of articles and yield one :class:`Batch` per chunk as each is done.
+
+    Args:
+        chunks: an iterable of article lists, consumed lazily (only as workers free up).
+        settings: pipeline settings.
+        workers: worker processes (0: one per core); 1 codes in this process.
+        max_pending: chunks in flight at most (default: two per worker).
+        run_id, now: stamped on the rows.
+
+    Yields:
+        Batches in completion order (not input order when ``workers`` > 1).
+    """
+    workers = workers or default_workers()
+    if workers == 1:
+        for chunk in chunks:
+            yield code_chunk(chunk, settings, run_id=run_id, now=now)
+        return
+    max_pending = max_pending or 2 * workers
+    ctx = multiprocessing.get_context("spawn")
+    level = logging.getLogger().getEffectiveLevel()
+    pending: set[Future[Batch]] = set()
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(settings, level)
+    ) as pool:
+        try:
+            for chunk in chunks:
+                if not chunk:
+                    continue
+                pending.add(pool.submit(code_chunk, chunk, None, run_id=run_id, now=now))
+                while len(pending) >= max_pending:
+                    done, pending = _wait(pending)
+                    yield from (f.result() for f in done)
+            while pending:
+                done, pending = _wait(pending)
+                yield from (f.result() for f in done)
+        except BaseException:
+            for fut in pending:
+                fut.cancel()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def _wait(pending: set[Future[Any]]) -> tuple[set[Future[Any]], set[Future[Any]]]:
+    done, rest = wait(pending, return_when=FIRST_COMPLETED)
+    return set(done), set(rest)

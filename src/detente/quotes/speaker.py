@@ -1,0 +1,204 @@
+"""Resolve a speaker span to a person's name and an actor.
+
+The actor stage has already resolved mentions (names, surnames, pronouns and role nouns, with
+``ref`` pointing at the antecedent). A speaker span takes the mention it overlaps; its name comes
+from the person the mention resolves to. When no mention helps (a name the dictionaries do not
+know, a pronoun the actor stage left alone), a light fallback works on the parse: proper-noun
+phrases without their titles, a surname completed from an earlier full name, and a pronoun
+followed back to the previous speaker or person.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..records import ActorRef, Article, Mention
+from .lexicon import ReportingLexicon
+
+__all__ = ["Resolved", "SpeakerResolver"]
+
+_PRONOUN_VIA = frozenset({"pronoun", "role", "surname"})
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """A resolved speaker: name, actor and how it was found."""
+
+    name: str | None
+    actor: ActorRef | None
+    via: str
+
+
+class SpeakerResolver:
+    """Resolve speaker spans of one article, remembering earlier speakers for pronouns."""
+
+    def __init__(self, article: Article, lex: ReportingLexicon) -> None:
+        self.article = article
+        self.doc = article.doc
+        self.lex = lex
+        off = article.body_offset
+        # mentions in doc character offsets, with their index (``ref`` points by index)
+        self.mentions: list[tuple[int, int, int, Mention]] = []
+        for i, m in enumerate(article.mentions):
+            base = off if m.field == "text" else 0
+            self.mentions.append((m.start + base, m.end + base, i, m))
+        self.history: list[tuple[int, Resolved]] = []  # (doc char offset, speaker)
+
+    # ----------------------------------------------------------------------------------------
+    def _follow(self, m: Mention) -> Mention:
+        """Follow ``ref`` links to the antecedent (guarding against cycles)."""
+        seen = set()
+        while m.ref is not None and m.ref not in seen and 0 <= m.ref < len(self.article.mentions):
+            seen.add(m.ref)
+            m = self.article.mentions[m.ref]
+        return m
+
+    def _mention_for(self, lo: int, hi: int, head_lo: int, head_hi: int) -> Mention | None:
+        best: tuple[int, int, Mention] | None = None
+        for s, e, _i, m in self.mentions:
+            if e <= lo or s >= hi:
+                continue
+            covers_head = s < head_hi and e > head_lo
+            rank = (2 if covers_head else 0) + (1 if m.actor is not None else 0)
+            length = e - s
+            if best is None or (rank, length) > (best[0], best[1]):
+                best = (rank, length, m)
+        return best[2] if best else None
+
+    def _actor_for_name(self, name: str) -> ActorRef | None:
+        """An actor of some mention elsewhere whose text ends with the name's last word."""
+        last = name.split()[-1].lower()
+        for _s, _e, _i, m in self.mentions:
+            if (
+                m.actor is not None
+                and m.actor.kind == "person"
+                and m.text.split()
+                and m.text.split()[-1].lower().strip("’'s") == last
+            ):
+                return m.actor
+        return None
+
+    # ----------------------------------------------------------------------------------------
+    def _name_tokens(self, tokens: list[Any]) -> list[Any]:
+        """Drop determiners, titles and roles from the front of a proper-noun phrase."""
+        toks = [t for t in tokens if t.pos_ == "PROPN" or t.ent_type_ == "PERSON"]
+        if not toks:
+            return []
+        # keep the last contiguous run of proper nouns
+        run = [toks[-1]]
+        for t in reversed(toks[:-1]):
+            if t.i == run[0].i - 1:
+                run.insert(0, t)
+            else:
+                break
+        while run and run[0].lower_.rstrip(".") in {x.rstrip(".") for x in self.lex.titles}:
+            run = run[1:]
+        while run and run[-1].text in ("’s", "'s"):
+            run = run[:-1]
+        return run
+
+    def _full_name(self, surname: str, before: int) -> str | None:
+        """An earlier (or, failing that, any) multi-word person name ending with ``surname``."""
+        found: str | None = None
+        for ent in self.doc.ents:
+            if ent.label_ != "PERSON" or len(ent) < 2 or ent[-1].text != surname:
+                continue
+            run = self._name_tokens(list(ent))
+            if len(run) >= 2:
+                name = " ".join(t.text for t in run)
+                if ent.start_char < before:
+                    found = name
+                elif found is None:
+                    return name
+        if found:
+            return found
+        # proper-noun runs the NER missed ("Foreign Minister Sergei Lavrov" tagged ORG)
+        for tok in self.doc:
+            if tok.text == surname and tok.i > 0 and tok.idx < before:
+                run = self._name_tokens(list(self.doc[max(0, tok.i - 5) : tok.i + 1]))
+                if len(run) >= 2:
+                    found = " ".join(t.text for t in run)
+        return found
+
+    def _previous(self, before: int) -> Resolved | None:
+        for pos, res in reversed(self.history):
+            if pos < before and (res.name or res.actor):
+                return res
+        return None
+
+    def _previous_person(self, before: int) -> str | None:
+        best = None
+        for ent in self.doc.ents:
+            if ent.label_ == "PERSON" and ent.end_char <= before:
+                run = self._name_tokens(list(ent))
+                if run:
+                    best = " ".join(t.text for t in run)
+        return best
+
+    # ----------------------------------------------------------------------------------------
+    def resolve(self, span: tuple[int, int], head: int) -> Resolved:
+        """Resolve the speaker tokens ``span`` (token range) whose head is token ``head``."""
+        doc = self.doc
+        lo_tok, hi_tok = span
+        lo, hi = doc[lo_tok].idx, doc[hi_tok - 1].idx + len(doc[hi_tok - 1])
+        htok = doc[head]
+        res = self._resolve(lo, hi, htok, list(doc[lo_tok:hi_tok]))
+        if res.actor is None:
+            # "Varn, Velmora's foreign minister, said": the apposition names the office
+            for child in htok.children:
+                if child.dep_ not in ("appos", "npadvmod") or child.i < htok.i:
+                    continue
+                a_lo, a_hi = child.left_edge, child.right_edge
+                alt = self._resolve(
+                    a_lo.idx, a_hi.idx + len(a_hi), child, list(doc[a_lo.i : a_hi.i + 1])
+                )
+                if alt.actor is not None:
+                    name = alt.name if alt.actor.kind == "person" and alt.name else res.name
+                    res = Resolved(name or alt.name, alt.actor, "appos")
+                    break
+        self.history.append((lo, res))
+        return res
+
+    def _resolve(self, lo: int, hi: int, htok: Any, tokens: list[Any]) -> Resolved:
+        mention = self._mention_for(lo, hi, htok.idx, htok.idx + len(htok))
+        is_pronoun = htok.lower_ in self.lex.pronouns or htok.pos_ == "PRON"
+        if mention is not None and mention.actor is not None:
+            actor = mention.actor
+            if actor.kind == "person" and actor.name:
+                return Resolved(actor.name, actor, mention.via or "mention")
+            ante = self._follow(mention)
+            name = None
+            if ante.label == "PERSON" or (ante.actor and ante.actor.kind == "person"):
+                name = ante.text
+            elif not is_pronoun:
+                run = self._name_tokens(tokens)
+                name = " ".join(t.text for t in run) or None
+                if name and len(run) == 1:
+                    name = self._full_name(run[0].text, lo) or name
+            return Resolved(name, actor, mention.via or "mention")
+        if is_pronoun:
+            if mention is not None and mention.ref is not None:
+                ante = self._follow(mention)
+                return Resolved(ante.text, ante.actor, "pronoun")
+            if htok.lower_ in ("i", "we", "you"):
+                return Resolved(None, None, "pronoun")
+            prev = self._previous(lo)
+            if prev is not None:
+                return Resolved(prev.name, prev.actor, "previous-speaker")
+            person = self._previous_person(lo)
+            return Resolved(
+                person, self._actor_for_name(person) if person else None, "previous-person"
+            )
+        run = self._name_tokens(tokens)
+        if not run:
+            # a role noun or a group ("officials", "the source"): no person name
+            return Resolved(None, None, "unresolved")
+        name = " ".join(t.text for t in run)
+        if len(run) == 1:
+            name = self._full_name(run[0].text, lo) or name
+        return Resolved(name, self._actor_for_name(name), "name")
+
+    def inherit(self, before: int) -> Resolved | None:
+        """The previous speaker, for a quote that continues without an attribution."""
+        return self._previous(before)
