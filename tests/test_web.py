@@ -842,3 +842,19 @@ def test_code_page_rejection_and_validation(
     assert "rejected: language" in resp.text and "&lt;b&gt;bonjour&lt;/b&gt;" in resp.text
     assert client.post("/code", data={"text": "x", "date": "May"}, headers=HTML).status_code == 422
     assert client.post("/code", data={}, headers=HTML).status_code == 422
+
+
+def test_timeline_svg_breaks_the_intensity_line_at_gaps() -> None:
+    from detente.web.charts import timeline_svg
+
+    def p(period: str, n: int, mean: float | None) -> dict[str, Any]:
+        return {"period": period, "counts": {3: n}, "mean_intensity": mean}
+
+    svg = str(
+        timeline_svg([p("a", 1, -3), p("b", 2, 2), p("c", 0, None), p("<d>", 1, 5)], intensity=True)
+    )
+    assert svg.count("<polyline") == 1  # a-b joined; d stands alone
+    assert svg.count('class="intensity-dot"') == 3
+    assert svg.count('<rect class="q3"') == 3
+    assert "&lt;d&gt;" in svg and "<d>" not in svg
+    assert "No dated events" in str(timeline_svg([]))

@@ -106,7 +106,7 @@ def server(browser_db: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def page(server: str) -> Iterator[Any]:
+def page() -> Iterator[Any]:
     """A headless Chromium page that records console errors and failed requests."""
     if not CHROMIUM.exists():
         pytest.skip(

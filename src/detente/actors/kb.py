@@ -11,7 +11,6 @@ Everything is compiled once per process and set of files (:func:`load_kb` is cac
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
 import logging
@@ -411,10 +410,15 @@ class _Builder:
                                      code="E054")
                 for word in _as_list(item["words"]):
                     rid = f"{'role' if is_title else 'agent'}:{_slug(word)}"
-                    if rid in self.agents and not is_title:
+                    if rid in self.agents:
+                        # "secretary-general" and "secretary general" share one id.
+                        forms = self.agents[rid]["forms"]
+                        if word not in forms:
+                            forms.append(word)
                         continue
                     self.agents[rid] = {"name": word, "sector": str(item["sector"]),
-                                        "office": item.get("office"), "title": is_title}
+                                        "office": item.get("office"), "title": is_title,
+                                        "forms": [word]}
         for item in self._items(doc, "people", source):
             self._add_person(item, source)
         for item in self._items(doc, "offices", source):
@@ -485,11 +489,11 @@ class _Builder:
             kind = "role" if a["title"] else "agent"
             kb.entries[rid] = Entry(rid, kind, None, a["sector"], a["name"], a.get("office"))
             kb.roles[rid] = Role(rid, a["sector"], a.get("office"), a["title"])
-            word = a["name"]
-            acr = _is_acronym(word)
-            kb._add_name(word, Hit(rid, kind, acr))
-            if not acr:
-                kb._add_name(plural(word), Hit(rid, kind))
+            for word in a["forms"]:
+                acr = _is_acronym(word)
+                kb._add_name(word, Hit(rid, kind, acr))
+                if not acr:
+                    kb._add_name(plural(word), Hit(rid, kind))
         for pid, p in self.people.items():
             offices = tuple(
                 Office(
@@ -557,7 +561,3 @@ def load_kb(extra_files: Sequence[str] | Iterable[str] = ()) -> KnowledgeBase:
     files = tuple(str(Path(f).resolve()) if Path(f).exists() else str(f) for f in extra_files)
     return _load(files)
 
-
-def replace_office(office: Office, **changes: Any) -> Office:
-    """Return a copy of ``office`` with ``changes`` (helper for users building offices)."""
-    return dataclasses.replace(office, **changes)

@@ -44,6 +44,7 @@ NOT_CURRENT = frozenset({"former", "ex", "ex-", "late", "then", "past", "previou
                          "ousted", "exiled", "future", "next", "incoming", "acting", "deputy",
                          "vice", "new", "newly"})
 PRONOUNS = frozenset({"he", "she"})
+OF_GLUE = (["of"], ["of", "the"])
 #: Nouns that make a capital before them a place ("the Moscow talks", "a Tokyo suburb").
 PLACE_HEADS = frozenset({
     "talk", "summit", "meeting", "conference", "visit", "office", "airport", "street", "suburb",
@@ -305,7 +306,10 @@ class DocResolver:
             return text in forms or strip_accents(text) in forms
         if hit.via in ("agent", "role"):
             return True
-        return text[:1].isupper() or not text[:1].isalpha()
+        # Proper names start with a capital ("Turkey", not "turkey"), unless the name itself is
+        # written in lower case ("al-Qaeda").
+        return text[:1].isupper() or not text[:1].isalpha() or text in self.kb.patterns.get(
+            key, ())
 
     def find_parts(self, doc: Any) -> list[Part]:
         """Every knowledge-base name, surname and unknown person in ``doc``, without overlaps."""
@@ -409,7 +413,10 @@ class DocResolver:
                     part.cat in (AGENT, ROLE) and last.cat in (AGENT, ROLE))
                 if last.cat in (PERSON, SURNAME, NAME):
                     order_ok = False
-                if order_ok and self._glue_ok(doc, last.end, part.start):
+                # "president of Armenia", "the government of the Republic of Velmora"
+                of_country = (last.cat in (AGENT, ROLE) and part.cat in (COUNTRY, ORG, CAPITAL)
+                              and [t.lower_ for t in doc[last.end:part.start]] in OF_GLUE)
+                if of_country or order_ok and self._glue_ok(doc, last.end, part.start):
                     groups[-1].append(part)
                     continue
             groups.append([part])
@@ -565,6 +572,11 @@ class DocResolver:
             if len(on_duty) == 1:
                 ref, _ = comp.person_ref(on_duty[0], date, country)
                 return Resolved(ref, "surname", 0.75, person_key=on_duty[0].id)
+            if not on_duty and len(people) == 1 and (
+                    country is None or people[0].country == country.code):
+                # A well-known person out of office that day ("President Reagan" in 2000).
+                ref, _ = comp.person_ref(people[0], date, country)
+                return Resolved(ref, "surname", 0.6, person_key=people[0].id)
             last = Part(last.start, last.end, NAME, [], last.text)
             group = [*group[:-1], last]
         # 3. An unknown (or misspelt) person name.
@@ -586,6 +598,12 @@ class DocResolver:
                     else "role"
                 ref = ActorRef(code=country.code, sector=sector, name=name, kind="person")
                 return Resolved(ref, via, 0.8, person_key="name:" + norm_key(name))
+            org_parts = [p for p in group if p.cat == ORG and p.hit is not None]
+            if org_parts and org_parts[-1].hit is not None:
+                org = kb.entries[org_parts[-1].hit.target]
+                ref = ActorRef(code=org.code, sector=sector or org.sector, name=name,
+                               kind="person")
+                return Resolved(ref, "role", 0.8, person_key="name:" + norm_key(name))
             appos = self._appos_codes(doc, last, seen, sent_codes)
             distinct = list(dict.fromkeys(appos or self._context_codes(doc, sent_codes,
                                                                        last.start)))
@@ -615,6 +633,14 @@ class DocResolver:
             return Resolved(entry.ref(sector), via, 0.95)
         # 6. Country (or capital) plus agent nouns: "Japanese officials", "Khartoum government".
         if country is not None and cpart is not None and cpart.hit is not None:
+            if group[0].start > 0 and doc[group[0].start - 1].lower_ == "ethnic":
+                # "ethnic Albanians" in Macedonia: a minority, coded by where they live.
+                others = [c for c in self._context_codes(doc, sent_codes, group[0].start)
+                          if c != country.code]
+                if others:
+                    ref = ActorRef(code=others[0], sector=sector, name=country.name,
+                                   kind="agent")
+                    return Resolved(ref, "context", 0.5)
             if sector is not None:
                 kind = "person" if roles else "agent"
                 via = "demonym+agent" if cpart.hit.via == "demonym" else "agent"

@@ -28,16 +28,63 @@ __all__ = ["country", "gold_codes", "read_gold", "score", "score_records"]
 
 #: Older CAMEO country codes in gold files and their ISO 3166 alpha-3 equivalents.
 OLD_CODES = {
-    "JAP": "JPN", "ITL": "ITA", "GMY": "DEU", "GER": "DEU", "UKG": "GBR", "SPN": "ESP",
-    "POR": "PRT", "SWZ": "CHE", "SAF": "ZAF", "ROK": "KOR", "DRK": "PRK", "PAL": "PSE",
-    "TAW": "TWN", "BAN": "BGD", "MYA": "MMR", "BUR": "MMR", "DRC": "COD", "ZAI": "COD",
-    "LEB": "LBN", "SUD": "SDN", "ALG": "DZA", "LIB": "LBY", "IRE": "IRL", "NTH": "NLD",
-    "SWD": "SWE", "DEN": "DNK", "GRE": "GRC", "CRO": "HRV", "BOS": "BIH", "SER": "SRB",
-    "SLO": "SVN", "MON": "MNG", "KUW": "KWT", "UAE": "ARE", "YEM": "YEM", "IRQ": "IRQ",
-    "NIG": "NGA", "CHA": "TCD", "ANG": "AGO", "MAD": "MDG", "MOZ": "MOZ", "SIE": "SLE",
-    "SRI": "LKA", "VIE": "VNM", "CAM": "KHM", "PHI": "PHL", "INS": "IDN", "MAL": "MYS",
-    "SIN": "SGP", "ZAM": "ZMB", "ZIM": "ZWE", "UNO": "IGO", "NAT": "IGO", "EEC": "IGO",
-    "EUR": "IGO", "AFR": "IGO", "ARB": "IGO",
+    "JAP": "JPN",
+    "ITL": "ITA",
+    "GMY": "DEU",
+    "GER": "DEU",
+    "UKG": "GBR",
+    "SPN": "ESP",
+    "POR": "PRT",
+    "SWZ": "CHE",
+    "SAF": "ZAF",
+    "ROK": "KOR",
+    "DRK": "PRK",
+    "PAL": "PSE",
+    "TAW": "TWN",
+    "BAN": "BGD",
+    "MYA": "MMR",
+    "BUR": "MMR",
+    "DRC": "COD",
+    "ZAI": "COD",
+    "LEB": "LBN",
+    "SUD": "SDN",
+    "ALG": "DZA",
+    "LIB": "LBY",
+    "IRE": "IRL",
+    "NTH": "NLD",
+    "SWD": "SWE",
+    "DEN": "DNK",
+    "GRE": "GRC",
+    "CRO": "HRV",
+    "BOS": "BIH",
+    "SER": "SRB",
+    "SLO": "SVN",
+    "MON": "MNG",
+    "KUW": "KWT",
+    "UAE": "ARE",
+    "YEM": "YEM",
+    "IRQ": "IRQ",
+    "NIG": "NGA",
+    "CHA": "TCD",
+    "ANG": "AGO",
+    "MAD": "MDG",
+    "MOZ": "MOZ",
+    "SIE": "SLE",
+    "SRI": "LKA",
+    "VIE": "VNM",
+    "CAM": "KHM",
+    "PHI": "PHL",
+    "INS": "IDN",
+    "MAL": "MYS",
+    "SIN": "SGP",
+    "ZAM": "ZMB",
+    "ZIM": "ZWE",
+    "UNO": "IGO",
+    "NAT": "IGO",
+    "EEC": "IGO",
+    "EUR": "IGO",
+    "AFR": "IGO",
+    "ARB": "IGO",
 }
 
 
@@ -79,8 +126,7 @@ def read_gold(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
             except json.JSONDecodeError as exc:
                 raise EvalError(f"{path}:{n}: not JSON ({exc})", code="E085") from exc
             if "text" not in rec or "event" not in rec:
-                raise EvalError(f"{path}:{n}: a gold record needs `text` and `event`",
-                                code="E086")
+                raise EvalError(f"{path}:{n}: a gold record needs `text` and `event`", code="E086")
             records.append(rec)
             if limit and len(records) >= limit:
                 break
@@ -91,12 +137,17 @@ def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "tp": tp,
-            "fp": fp, "fn": fn}
+    return {
+        "precision": round(p, 4),
+        "recall": round(r, 4),
+        "f1": round(f, 4),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+    }
 
 
-def score_records(gold: list[dict[str, Any]], predicted: list[tuple[Event, ...]]
-                  ) -> dict[str, Any]:
+def score_records(gold: list[dict[str, Any]], predicted: list[tuple[Event, ...]]) -> dict[str, Any]:
     """Score predicted events (one tuple per gold record) against the gold records."""
     onto = load_ontology()
     t_tp = t_fp = t_fn = 0
@@ -119,12 +170,17 @@ def score_records(gold: list[dict[str, Any]], predicted: list[tuple[Event, ...]]
             confusion[want]["(none)"] += 1
         for got in types:
             confusion[want][got] += 1
-        triples = {(e.event, tuple(sorted({country(a.code) or "" for a in e.actor})),
-                    tuple(sorted({country(r.code) or "" for r in e.recipient}))) for e in factual}
+        triples = {
+            (
+                e.event,
+                tuple(sorted({country(a.code) or "" for a in e.actor})),
+                tuple(sorted({country(r.code) or "" for r in e.recipient})),
+            )
+            for e in factual
+        }
         matched = False
         for ev, actors, recipients in triples:
-            ok = (ev == want and bool(src & set(actors))
-                  and (not tgt or bool(tgt & set(recipients))))
+            ok = ev == want and bool(src & set(actors)) and (not tgt or bool(tgt & set(recipients)))
             if ok and not matched:
                 matched = True
             else:
@@ -146,6 +202,13 @@ def score(gold: Path, settings: Settings, limit: int | None = None) -> dict[str,
 
     records = read_gold(gold, limit)
     pipeline = get_pipeline(settings)
-    predicted = [code_text(str(rec["text"]), date=str(rec.get("date") or "") or None,
-                           settings=settings, pipeline=pipeline).events for rec in records]
+    predicted = [
+        code_text(
+            str(rec["text"]),
+            date=str(rec.get("date") or "") or None,
+            settings=settings,
+            pipeline=pipeline,
+        ).events
+        for rec in records
+    ]
     return score_records(records, predicted)

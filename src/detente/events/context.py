@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from ..errors import EventError
-from .lexicon import split_phrase
+from .lexicon import load_data, split_phrase
 from .ontology import load_ontology
 
 __all__ = ["ContextMatcher", "load_contexts"]
@@ -47,17 +47,20 @@ class ContextMatcher:
             for key in {lemmas[i], lowers[i]}:
                 for seq, context in self._index.get(key, ()):
                     n = len(seq)
-                    window_l, window_t = lemmas[i:i + n], lowers[i:i + n]
-                    if all(s in (a, b) for s, a, b in zip(seq, window_l, window_t, strict=False)
-                           ) and len(window_l) == n:
-                        hits.append((context, " ".join(lowers[i:i + n])))
+                    window_l, window_t = lemmas[i : i + n], lowers[i : i + n]
+                    if (
+                        all(s in (a, b) for s, a, b in zip(seq, window_l, window_t, strict=False))
+                        and len(window_l) == n
+                    ):
+                        hits.append((context, " ".join(lowers[i : i + n])))
                         advanced = max(advanced, n)
             i += advanced
         return hits
 
     @staticmethod
-    def rank(hits: Iterable[tuple[str, str]], first: Sequence[str] = (), limit: int = 3
-             ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    def rank(
+        hits: Iterable[tuple[str, str]], first: Sequence[str] = (), limit: int = 3
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """Order contexts: ``first`` (from the lexicon entry), then by keyword count.
 
         Returns:
@@ -85,14 +88,13 @@ def load_contexts(extra_files: tuple[str, ...] = ()) -> ContextMatcher:
     """
     known = set(load_ontology().contexts)
     text = resources.files("detente.events").joinpath("data", "contexts.yaml").read_text("utf-8")
-    sources: list[tuple[str, Any]] = [("contexts.yaml", yaml.safe_load(text))]
+    sources: list[tuple[str, Any]] = [("contexts.yaml", load_data(text))]
     for name in extra_files:
         path = Path(name)
         if not path.is_file():
-            raise EventError(f"lexicon file {path} does not exist; fix lexicon_files",
-                             code="E067")
+            raise EventError(f"lexicon file {path} does not exist; fix lexicon_files", code="E067")
         try:
-            sources.append((str(path), yaml.safe_load(path.read_text("utf-8"))))
+            sources.append((str(path), load_data(path.read_text("utf-8"))))
         except yaml.YAMLError as exc:
             raise EventError(f"{path} is not valid YAML: {exc}", code="E064") from exc
     merged: dict[str, list[str]] = {}

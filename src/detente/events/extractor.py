@@ -36,60 +36,206 @@ __all__ = ["EventExtractor", "Trigger"]
 log = logging.getLogger(__name__)
 
 #: Verbs of saying: an event in their complement clause is reported by their subject.
-SPEECH_VERBS = frozenset({
-    "say", "tell", "add", "state", "announce", "claim", "report", "confirm", "insist", "declare",
-    "note", "stress", "assert", "argue", "explain", "write", "reply", "respond", "comment",
-    "acknowledge", "reiterate", "allege", "indicate", "suggest", "believe", "think", "maintain",
-    "affirm", "emphasize", "emphasise", "mention", "remark", "tweet", "reveal", "disclose",
-    "admit", "recall", "observe", "predict", "hint", "signal", "contend", "testify", "answer",
-})
+SPEECH_VERBS = frozenset(
+    {
+        "say",
+        "tell",
+        "add",
+        "state",
+        "announce",
+        "claim",
+        "report",
+        "confirm",
+        "insist",
+        "declare",
+        "note",
+        "stress",
+        "assert",
+        "argue",
+        "explain",
+        "write",
+        "reply",
+        "respond",
+        "comment",
+        "acknowledge",
+        "reiterate",
+        "allege",
+        "indicate",
+        "suggest",
+        "believe",
+        "think",
+        "maintain",
+        "affirm",
+        "emphasize",
+        "emphasise",
+        "mention",
+        "remark",
+        "tweet",
+        "reveal",
+        "disclose",
+        "admit",
+        "recall",
+        "observe",
+        "predict",
+        "hint",
+        "signal",
+        "contend",
+        "testify",
+        "answer",
+    }
+)
 #: Verbs whose subject carries out a nominal event in their object ("held talks").
-GENERIC_LIGHT = frozenset({
-    "hold", "have", "conduct", "carry", "launch", "begin", "start", "continue", "resume", "make",
-    "take", "stage", "attend", "join", "host", "open", "wage", "mount", "undertake", "pursue",
-    "complete", "finish", "end", "plan", "schedule", "organize", "organise", "perform", "give",
-    "engage", "remain", "put", "place", "go", "stay",
-})
+GENERIC_LIGHT = frozenset(
+    {
+        "hold",
+        "have",
+        "conduct",
+        "carry",
+        "launch",
+        "begin",
+        "start",
+        "continue",
+        "resume",
+        "make",
+        "take",
+        "stage",
+        "attend",
+        "join",
+        "host",
+        "open",
+        "wage",
+        "mount",
+        "undertake",
+        "pursue",
+        "complete",
+        "finish",
+        "end",
+        "plan",
+        "schedule",
+        "organize",
+        "organise",
+        "perform",
+        "give",
+        "engage",
+        "remain",
+        "put",
+        "place",
+        "go",
+        "stay",
+    }
+)
 #: Heads of an infinitive that make it a plan, a wish or an obligation, not a fact.
-FUTURE_HEADS = frozenset({"plan", "intend", "expect", "schedule", "set", "prepare", "aim",
-                          "go", "due", "poise"})
-HYPOTHETICAL_HEADS = frozenset({"want", "hope", "wish", "consider", "seek", "propose", "mean",
-                                "need", "have", "would", "like", "mull",
-                                "weigh", "contemplate", "able", "ready", "willing", "likely"})
+FUTURE_HEADS = frozenset(
+    {"plan", "intend", "expect", "schedule", "set", "prepare", "aim", "go", "due", "poise"}
+)
+HYPOTHETICAL_HEADS = frozenset(
+    {
+        "want",
+        "hope",
+        "wish",
+        "consider",
+        "seek",
+        "propose",
+        "mean",
+        "need",
+        "have",
+        "would",
+        "like",
+        "mull",
+        "weigh",
+        "contemplate",
+        "able",
+        "ready",
+        "willing",
+        "likely",
+    }
+)
 NEGATING_HEADS = frozenset({"fail", "avoid", "refrain", "cease", "stop", "deny", "abstain"})
 FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
-HYPOTHETICAL_AUX = frozenset({"could", "might", "may", "would", "should", "must", "can", "ca",
-                              "'d", "ought"})
-OBJECT_CONTROL = frozenset({
-    "prompt", "urge", "ask", "force", "persuade", "order", "invite", "allow", "help", "call",
-    "encourage", "compel", "press", "push", "tell", "lead", "cause", "permit", "enable",
-    "require", "instruct", "pressure", "pressurize", "convince", "warn", "oblige", "get",
-})
+HYPOTHETICAL_AUX = frozenset(
+    {"could", "might", "may", "would", "should", "must", "can", "ca", "'d", "ought"}
+)
+OBJECT_CONTROL = frozenset(
+    {
+        "prompt",
+        "urge",
+        "ask",
+        "force",
+        "persuade",
+        "order",
+        "invite",
+        "allow",
+        "help",
+        "call",
+        "encourage",
+        "compel",
+        "press",
+        "push",
+        "tell",
+        "lead",
+        "cause",
+        "permit",
+        "enable",
+        "require",
+        "instruct",
+        "pressure",
+        "pressurize",
+        "convince",
+        "warn",
+        "oblige",
+        "get",
+    }
+)
 FIRST_PERSON = frozenset({"we", "i", "us", "me", "our", "my"})
 PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "him", "her", "them", "us", "me"})
 #: Prepositions of circumstance: "spoke at talks with X" -> the clause subject took part.
-CIRCUMSTANCE_PREPS = frozenset({"at", "during", "after", "following", "in", "before", "amid",
-                                "on"})
+CIRCUMSTANCE_PREPS = frozenset({"at", "during", "after", "following", "in", "before", "amid", "on"})
 #: Prepositions kept inside an argument phrase whose head is not itself an actor
 #: ("officials in Kabul", "calls by Kofi Annan", "an offer from Kabul").
 PHRASE_PREPS = frozenset({"of", "in", "by", "from", "throughout", "across"})
 #: Cooperative events that, when announced by their own actor for the future, are AGREE
 #: ("said they would meet"); conflictual ones are THREATEN (PLOVER's intent rules).
 INTENT_AGREE = frozenset({"CONSULT", "SUPPORT", "COOPERATE", "AID", "RETREAT", "CONCEDE"})
-INTENT_THREATEN = {"ASSAULT": "violence", "MOBILIZE": "violence", "COERCE": "restrict",
-                   "SANCTION": "relations"}
+INTENT_THREATEN = {
+    "ASSAULT": "violence",
+    "MOBILIZE": "violence",
+    "COERCE": "restrict",
+    "SANCTION": "relations",
+}
 #: A refused cooperative event is REJECT with this mode ("will not meet" -> REJECT meet).
-REJECT_MODES = {"CONSULT": "meet", "AGREE": "", "SUPPORT": "assist", "COOPERATE": "assist",
-                "AID": "assist", "CONCEDE": "yield", "RETREAT": "yield"}
+REJECT_MODES = {
+    "CONSULT": "meet",
+    "AGREE": "",
+    "SUPPORT": "assist",
+    "COOPERATE": "assist",
+    "AID": "assist",
+    "CONCEDE": "yield",
+    "RETREAT": "yield",
+}
 OBLIGATION_AUX = frozenset({"must", "should", "ought"})
 #: Events whose target may be the place they happen in when no recipient is named.
-PLACE_TARGETED = frozenset({"CONCEDE", "COERCE", "ASSAULT", "MOBILIZE", "RETREAT", "SANCTION",
-                            "THREATEN", "AID"})
-_PRUNE = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis", "punct", "cc",
-                    "mark", "prep", "appos", "dep"})
+PLACE_TARGETED = frozenset(
+    {"CONCEDE", "COERCE", "ASSAULT", "MOBILIZE", "RETREAT", "SANCTION", "THREATEN", "AID"}
+)
+_PRUNE = frozenset(
+    {
+        "relcl",
+        "acl",
+        "advcl",
+        "ccomp",
+        "xcomp",
+        "parataxis",
+        "punct",
+        "cc",
+        "mark",
+        "prep",
+        "appos",
+        "dep",
+    }
+)
 _SUBJ = ("nsubj", "csubj", "expl")
-_QUOTE_OPEN = "“\""
-_QUOTE_CLOSE = "”\""
+_QUOTE_OPEN = '“"'
+_QUOTE_CLOSE = '”"'
 
 
 @dataclass
@@ -112,6 +258,7 @@ class Trigger:
     aux: set[str] = field(default_factory=set)
     confidence: float = 0.9
     derived: str = ""  # "intent" for an event derived by PLOVER's intent rules
+    extra_context: tuple[str, ...] = ()  # contexts of absorbed embedded events
 
 
 @dataclass
@@ -152,8 +299,14 @@ class EventExtractor:
                 event = self._make_event(state, sent, s_index, trig, len(events))
                 if event is None:
                     continue
-                key = (s_index, event.event, event.mode, event.evidence.auxiliary_modes,
-                       tuple(e.code for e in event.actor), tuple(e.code for e in event.recipient))
+                key = (
+                    s_index,
+                    event.event,
+                    event.mode,
+                    event.evidence.auxiliary_modes,
+                    tuple(e.code for e in event.actor),
+                    tuple(e.code for e in event.recipient),
+                )
                 if key in seen:
                     continue
                 seen.add(key)
@@ -194,12 +347,13 @@ class EventExtractor:
                 first = starts.get(s)
                 if first is None:
                     continue
-                span = doc[first:first + 1]
+                span = doc[first : first + 1]
             for tok in span:
                 # the longer (more specific) mention wins a token
                 prev = index.get(tok.i)
-                if prev is None or (mentions[prev].end - mentions[prev].start
-                                    < mention.end - mention.start):
+                if prev is None or (
+                    mentions[prev].end - mentions[prev].start < mention.end - mention.start
+                ):
                     index[tok.i] = m_index
         # Direct-quote state per token: “ opens, ” closes, a new paragraph that opens with a
         # quote mark continues the previous speaker's quote.
@@ -223,8 +377,9 @@ class EventExtractor:
                     break
             else:
                 title_end = len(doc)
-        return _Doc(article, doc, mentions, tok2mention, in_quote, title_end,
-                    loc2mention=loc2mention)
+        return _Doc(
+            article, doc, mentions, tok2mention, in_quote, title_end, loc2mention=loc2mention
+        )
 
     def _sentences(self, state: _Doc) -> Iterable[tuple[int, int]]:
         for sent in state.doc.sents:
@@ -255,8 +410,10 @@ class EventExtractor:
                     if n < best_len or tok.i + n > sent.end:
                         continue
                     toks = [doc[tok.i + k] for k in range(n)]
-                    if not all(lem in (t.lemma_.lower(), t.lower_)
-                               for lem, t in zip(pat.lemmas, toks, strict=True)):
+                    if not all(
+                        lem in (t.lemma_.lower(), t.lower_)
+                        for lem, t in zip(pat.lemmas, toks, strict=True)
+                    ):
                         continue
                     anchor = _span_root(toks)
                     if not _pos_ok(pat.pos, anchor, in_title):
@@ -297,10 +454,19 @@ class EventExtractor:
     def _choose(self, cands: list[tuple[Pattern, list[Any]]], in_title: bool) -> Trigger | None:
         anchor = _span_root(cands[0][1])
         # Prefer the pattern whose part of speech agrees with the tagger.
-        tagged = "noun" if anchor.pos_ in ("NOUN", "PROPN") else (
-            "adj" if anchor.pos_ == "ADJ" else (
-                "participle" if anchor.tag_ == "VBN" and any(
-                    c[0].pos == "participle" for c in cands) else "verb"))
+        tagged = (
+            "noun"
+            if anchor.pos_ in ("NOUN", "PROPN")
+            else (
+                "adj"
+                if anchor.pos_ == "ADJ"
+                else (
+                    "participle"
+                    if anchor.tag_ == "VBN" and any(c[0].pos == "participle" for c in cands)
+                    else "verb"
+                )
+            )
+        )
         cands = sorted(cands, key=lambda c: (c[0].pos != tagged,))
         pos = cands[0][0].pos
         cands = [c for c in cands if c[0].pos == pos]
@@ -312,8 +478,12 @@ class EventExtractor:
             entry = pat.entry
             if objects & entry.objects_not:
                 continue
-            if pos == "noun" and entry.light and light is not None and \
-                    light.lemma_.lower() not in entry.light | GENERIC_LIGHT:
+            if (
+                pos == "noun"
+                and entry.light
+                and light is not None
+                and light.lemma_.lower() not in entry.light | GENERIC_LIGHT
+            ):
                 # a nominal trigger under a non-light verb is that verb's topic, not an event
                 # ("criticised the talks"), unless it names its own actor (handled later)
                 pass
@@ -322,12 +492,33 @@ class EventExtractor:
                     specific.append((pat, toks))
                 continue
             general.append((pat, toks))
+        if len(general) > 1:
+            # several readings of one word ("call on X to", "call X"): prefer the entry whose
+            # frame the sentence shows (its prepositions, an infinitive for embedding verbs)
+            preps = {c.lower_ for c in anchor.children if c.dep_ in ("prep", "prt")}
+            has_xcomp = any(c.dep_ in ("xcomp", "ccomp") for c in anchor.children)
+            general.sort(
+                key=lambda c: (
+                    -(
+                        len(preps & set(c[0].entry.preps))
+                        + 2 * (has_xcomp and bool(c[0].entry.embed))
+                    )
+                )
+            )
         pick = specific[0] if specific else (general[0] if general else None)
         if pick is None:
             return None
         pat, toks = pick
-        return Trigger(entry=pat.entry, tokens=toks, anchor=anchor, pos=pat.pos, clause=clause,
-                       light=light, mode=pat.entry.mode, event=pat.entry.event)
+        return Trigger(
+            entry=pat.entry,
+            tokens=toks,
+            anchor=anchor,
+            pos=pat.pos,
+            clause=clause,
+            light=light,
+            mode=pat.entry.mode,
+            event=pat.entry.event,
+        )
 
     # ------------------------------------------------------------------ arguments
     def _arguments(self, state: _Doc, trig: Trigger, in_title: bool) -> None:
@@ -344,9 +535,13 @@ class EventExtractor:
                 if subj_tok is not None:
                     actor = self._entities(state, subj_tok)
                     via = "light-verb subject"
-            if not actor and light is None and anchor.dep_ == "pobj" and \
-                    anchor.head.lower_ in CIRCUMSTANCE_PREPS and \
-                    anchor.head.head.pos_ in ("VERB", "AUX"):
+            if (
+                not actor
+                and light is None
+                and anchor.dep_ == "pobj"
+                and anchor.head.lower_ in CIRCUMSTANCE_PREPS
+                and anchor.head.head.pos_ in ("VERB", "AUX")
+            ):
                 # "remarks came at a joint press conference with X": the clause's subject
                 verb = _governing_verb(anchor)
                 if verb is not None:
@@ -391,8 +586,10 @@ class EventExtractor:
             if not passive or subj_tok is None:
                 obj_head = anchor if trig.pos == "verb" else head
                 for child in obj_head.children:
-                    if child.dep_ in ("dobj", "dative", "attr", "oprd") and \
-                            entry.frame != "intransitive":
+                    if (
+                        child.dep_ in ("dobj", "dative", "attr", "oprd")
+                        and entry.frame != "intransitive"
+                    ):
                         recipient += self._entities(state, child)
             recipient += self._prep_entities(state, anchor, entry.preps)
             if not recipient:
@@ -436,8 +633,13 @@ class EventExtractor:
         # First-person pronouns inside a direct quote are the quoted speaker.
         if not actor and trig.pos != "noun":
             subj_tok, passive = _subject(clause)
-            if subj_tok is not None and not passive and subj_tok.lower_ in FIRST_PERSON and \
-                    state.in_quote[subj_tok.i] and state.speaker is not None:
+            if (
+                subj_tok is not None
+                and not passive
+                and subj_tok.lower_ in FIRST_PERSON
+                and state.in_quote[subj_tok.i]
+                and state.speaker is not None
+            ):
                 actor = [state.speaker]
                 via = "quoted speaker"
                 trig.confidence -= 0.1
@@ -460,10 +662,19 @@ class EventExtractor:
         if trig.event == "CONSULT" and not recipient and len(actor) < 2:
             actor = []  # a meeting needs a counterpart ("the Cabinet met" is not CONSULT)
         actor = _dedupe(actor)
-        recipient = [m for m in _dedupe(recipient) if m not in actor and not any(
-            _same_entity(state.mentions[m], state.mentions[a]) for a in actor)]
-        if trig.pos == "noun" and trig.light is None and not in_title and not recipient and \
-                len(actor) < 2:
+        recipient = [
+            m
+            for m in _dedupe(recipient)
+            if m not in actor
+            and not any(_same_entity(state.mentions[m], state.mentions[a]) for a in actor)
+        ]
+        if (
+            trig.pos == "noun"
+            and trig.light is None
+            and not in_title
+            and not recipient
+            and len(actor) < 2
+        ):
             # A bare noun ("the North Korean threat") names a topic more often than an event.
             actor = []
         trig.actor, trig.recipient, trig.actor_via = actor, recipient, via
@@ -484,13 +695,22 @@ class EventExtractor:
         return []
 
     def _visit_host(self, state: _Doc, anchor: Any, trig: Trigger) -> list[int]:
-        heads = [anchor] + ([trig.light] if trig.light is not None else []) + (
-            [anchor.head.head] if anchor.dep_ == "pobj" else [])
+        heads = (
+            [anchor]
+            + ([trig.light] if trig.light is not None else [])
+            + ([anchor.head.head] if anchor.dep_ == "pobj" else [])
+        )
         for head in heads:
             for c in head.children:
-                targets = [c] if c.dep_ == "dobj" else (
-                    [p for p in c.children if p.dep_ == "pobj"]
-                    if c.dep_ == "prep" and c.lower_ in ("to", "in", "at") else [])
+                targets = (
+                    [c]
+                    if c.dep_ == "dobj"
+                    else (
+                        [p for p in c.children if p.dep_ == "pobj"]
+                        if c.dep_ == "prep" and c.lower_ in ("to", "in", "at")
+                        else []
+                    )
+                )
                 for t in targets:
                     for tok in _phrase(t):
                         m = state.loc2mention.get(tok.i, state.tok2mention.get(tok.i))
@@ -501,8 +721,9 @@ class EventExtractor:
     def _noun_actor(self, state: _Doc, noun: Any) -> list[int]:
         found: list[int] = []
         for child in noun.children:
-            if child.dep_ in ("poss", "amod", "compound", "nmod") and child.i not in \
-                    {t.i for t in noun.subtree if t.dep_ == "prep"}:
+            if child.dep_ in ("poss", "amod", "compound", "nmod") and child.i not in {
+                t.i for t in noun.subtree if t.dep_ == "prep"
+            }:
                 found += self._entities(state, child)
             elif child.dep_ == "prep" and child.lower_ == "by":
                 found += self._pobj_entities(state, child)
@@ -542,8 +763,12 @@ class EventExtractor:
 
     def _complement_subject(self, state: _Doc, head: Any) -> list[int]:
         """The subject of a that-clause under ``head`` (breadth first, skipping when-clauses)."""
-        queue = [c for c in head.children if c.dep_ in ("ccomp", "acl", "advcl", "prep")
-                 and not (c.dep_ == "advcl" and _is_adverbial(c))]
+        queue = [
+            c
+            for c in head.children
+            if c.dep_ in ("ccomp", "acl", "advcl", "prep")
+            and not (c.dep_ == "advcl" and _is_adverbial(c))
+        ]
         seen = 0
         while queue and seen < 40:
             node = queue.pop(0)
@@ -556,8 +781,12 @@ class EventExtractor:
                     found = self._entities(state, c)
                     if found:
                         return found
-            queue.extend(c for c in node.children if c.dep_ in ("ccomp", "xcomp", "conj", "pobj")
-                         or (c.dep_ == "advcl" and not _is_adverbial(c)))
+            queue.extend(
+                c
+                for c in node.children
+                if c.dep_ in ("ccomp", "xcomp", "conj", "pobj")
+                or (c.dep_ == "advcl" and not _is_adverbial(c))
+            )
         return []
 
     def _nearest(self, state: _Doc, anchor: Any, direction: int, limit: int = 8) -> list[int]:
@@ -578,9 +807,13 @@ class EventExtractor:
     # ------------------------------------------------------------------ embedding
     def _absorb(self, triggers: list[Trigger], anchors: dict[int, Trigger]) -> None:
         for trig in triggers:
-            if trig.pos == "noun" and trig.light is not None and trig.light.i in anchors and \
-                    anchors[trig.light.i] is not trig and \
-                    trig.event not in anchors[trig.light.i].entry.embed:
+            if (
+                trig.pos == "noun"
+                and trig.light is not None
+                and trig.light.i in anchors
+                and anchors[trig.light.i] is not trig
+                and trig.event not in anchors[trig.light.i].entry.embed
+            ):
                 # "lifted the state of emergency", "criticised the talks": the noun is the
                 # governing event's topic, not an event of its own
                 trig.absorbed = True
@@ -589,6 +822,7 @@ class EventExtractor:
             if host is None or host is trig or trig.event not in host.entry.embed:
                 continue
             trig.absorbed = True
+            host.extra_context = tuple(dict.fromkeys(host.extra_context + trig.entry.context))
             if host.event == "AGREE" and trig.event in INTENT_THREATEN:
                 host.event, host.mode = "THREATEN", INTENT_THREATEN[trig.event]  # "vowed to fight"
             elif not host.mode:
@@ -608,10 +842,15 @@ class EventExtractor:
         # climb infinitive chains: "did not try to attack", "plans to meet"
         for _ in range(6):
             if node.dep_ in ("xcomp", "acomp", "auxpass") or (
-                    node.dep_ == "conj" and node.head.pos_ in ("VERB", "AUX")):
+                node.dep_ == "conj" and node.head.pos_ in ("VERB", "AUX")
+            ):
                 node = node.head
-            elif node.dep_ == "pcomp" and node.head.dep_ == "prep" and \
-                    node.head.head.pos_ == "VERB" and node.head.lower_ not in ("without",):
+            elif (
+                node.dep_ == "pcomp"
+                and node.head.dep_ == "prep"
+                and node.head.head.pos_ == "VERB"
+                and node.head.lower_ not in ("without",)
+            ):
                 node = node.head.head  # "aimed to focus upon resolving"
             else:
                 break
@@ -636,8 +875,9 @@ class EventExtractor:
                     aux.add("hypothetical")
                 elif lem in NEGATING_HEADS:
                     aux.add("negation")
-        if clause.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("if", "unless")
-                                          for c in clause.children):
+        if clause.dep_ == "advcl" and any(
+            c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in clause.children
+        ):
             aux.add("hypothetical")
         if clause.dep_ == "pcomp" and clause.head.lower_ == "without":
             aux.add("negation")
@@ -690,7 +930,8 @@ class EventExtractor:
             return None
         speaker = trig.reported_by
         own = speaker is not None and any(
-            _same_code(state.mentions[a], state.mentions[speaker]) for a in trig.actor)
+            _same_code(state.mentions[a], state.mentions[speaker]) for a in trig.actor
+        )
         modals = {c.lower_ for c in trig.clause.children if c.dep_ == "aux"}
         future = "future" in aux or (own and bool(modals & {"would", "'d"}))
         event, mode = trig.event, ""
@@ -705,24 +946,44 @@ class EventExtractor:
             event = "AGREE"
         elif future and event in INTENT_THREATEN:
             event, mode = "THREATEN", INTENT_THREATEN[event]
-        elif speaker is not None and not own and (modals & OBLIGATION_AUX or (
-                trig.clause.dep_ == "xcomp" and trig.clause.head.lemma_.lower() in ("need",
-                                                                                    "have"))):
+        elif (
+            speaker is not None
+            and not own
+            and (
+                modals & OBLIGATION_AUX
+                or (
+                    trig.clause.dep_ == "xcomp"
+                    and trig.clause.head.lemma_.lower() in ("need", "have")
+                )
+            )
+        ):
             request = self.lexicon.entries.get("request.demand")
             event = "REQUEST"
             mode = request.embed.get(trig.event, "") if request else ""
             actor, recipient = [speaker], list(trig.actor)
         else:
             return None
-        return Trigger(entry=trig.entry, tokens=trig.tokens, anchor=trig.anchor, pos=trig.pos,
-                       clause=trig.clause, light=trig.light, actor=list(actor),
-                       recipient=[m for m in recipient if m not in actor], actor_via=trig.actor_via,
-                       mode=mode, event=event, reported_by=trig.reported_by,
-                       confidence=trig.confidence - 0.1, derived="intent")
+        return Trigger(
+            entry=trig.entry,
+            tokens=trig.tokens,
+            anchor=trig.anchor,
+            pos=trig.pos,
+            clause=trig.clause,
+            light=trig.light,
+            actor=list(actor),
+            recipient=[m for m in recipient if m not in actor],
+            actor_via=trig.actor_via,
+            mode=mode,
+            event=event,
+            reported_by=trig.reported_by,
+            confidence=trig.confidence - 0.1,
+            derived="intent",
+        )
 
     # ------------------------------------------------------------------ records
-    def _make_event(self, state: _Doc, sent: Any, s_index: int, trig: Trigger, n: int
-                    ) -> Event | None:
+    def _make_event(
+        self, state: _Doc, sent: Any, s_index: int, trig: Trigger, n: int
+    ) -> Event | None:
         if not trig.actor:
             return None
         art = state.article
@@ -732,45 +993,80 @@ class EventExtractor:
         trigger_spans = tuple(art.span(t.idx, t.idx + len(t.text)) for t in trig.tokens)
         sent_span = art.span(sent.start_char, sent.end_char)
         hits = self.contexts.find(sent)
-        contexts, keywords = ContextMatcher.rank(hits, first=trig.entry.context)
+        contexts, keywords = ContextMatcher.rank(
+            hits, first=tuple(dict.fromkeys(trig.entry.context + trig.extra_context))
+        )
         date, expression = self._date(art, sent, trig)
         confidence = trig.confidence
         confidence *= min([mentions[m].confidence for m in trig.actor + trig.recipient] or [1.0])
         if not trig.recipient:
             confidence -= 0.05
         aux = tuple(sorted(trig.aux))
-        reported = (self._entity(art, mentions[trig.reported_by])
-                    if trig.reported_by is not None else None)
+        reported = (
+            self._entity(art, mentions[trig.reported_by]) if trig.reported_by is not None else None
+        )
         evidence = Evidence(
-            sentence=sent_span.text, sentence_span=sent_span, trigger=trigger_spans,
+            sentence=sent_span.text,
+            sentence_span=sent_span,
+            trigger=trigger_spans,
             actor_spans=tuple(a.span for a in actors if a.span is not None),
             recipient_spans=tuple(r.span for r in recipients if r.span is not None),
             lexicon_entry=trig.entry.id + (f"+{trig.derived}" if trig.derived else ""),
-            reported_by=reported, auxiliary_modes=aux,
-            confidence=max(0.05, min(1.0, confidence)), context_keywords=keywords,
-            date_expression=expression, actor_via=trig.actor_via)
-        cameo = trig.entry.cameo if (not trig.derived and trig.event == trig.entry.event and (
-            trig.mode == trig.entry.mode)) else None
+            reported_by=reported,
+            auxiliary_modes=aux,
+            confidence=max(0.05, min(1.0, confidence)),
+            context_keywords=keywords,
+            date_expression=expression,
+            actor_via=trig.actor_via,
+        )
+        cameo = (
+            trig.entry.cameo
+            if (
+                not trig.derived
+                and trig.event == trig.entry.event
+                and (trig.mode == trig.entry.mode)
+            )
+            else None
+        )
         cameo = cameo or self.ontology.nearest_cameo(trig.event, trig.mode, contexts)
-        key = f"{art.id}|{trigger_spans[0].field}|{trigger_spans[0].start}|{trig.event}|" \
-              f"{'+'.join(a.code or '' for a in actors)}|{n}"
+        key = (
+            f"{art.id}|{trigger_spans[0].field}|{trigger_spans[0].start}|{trig.event}|"
+            f"{'+'.join(a.code or '' for a in actors)}|{n}"
+        )
         return Event(
             id=hashlib.sha1(key.encode("utf-8")).hexdigest()[:16],
-            date=date, event=trig.event, mode=trig.mode, context=contexts, actor=actors,
-            recipient=recipients, quad_code=self.ontology.quad(trig.event),
+            date=date,
+            event=trig.event,
+            mode=trig.mode,
+            context=contexts,
+            actor=actors,
+            recipient=recipients,
+            quad_code=self.ontology.quad(trig.event),
             event_scale=self.ontology.intensity(trig.event, trig.mode),
-            event_text=state.doc[trig.tokens[0].i:trig.tokens[-1].i + 1].text,
-            text_info={"sequence": s_index, "field": sent_span.field,
-                       "start": sent_span.start, "end": sent_span.end},
-            evidence=evidence, cameo=cameo)
+            event_text=state.doc[trig.tokens[0].i : trig.tokens[-1].i + 1].text,
+            text_info={
+                "sequence": s_index,
+                "field": sent_span.field,
+                "start": sent_span.start,
+                "end": sent_span.end,
+            },
+            evidence=evidence,
+            cameo=cameo,
+        )
 
     @staticmethod
     def _entity(art: Article, mention: Mention) -> Entity:
         ref = mention.actor
         assert ref is not None  # only coded mentions are indexed
-        return Entity(code=ref.code, sector=ref.sector, entity_text=mention.text, name=ref.name,
-                      kind=ref.kind, kb_id=ref.kb_id,
-                      span=Span(mention.text, mention.start, mention.end, mention.field))
+        return Entity(
+            code=ref.code,
+            sector=ref.sector,
+            entity_text=mention.text,
+            name=ref.name,
+            kind=ref.kind,
+            kb_id=ref.kb_id,
+            span=Span(mention.text, mention.start, mention.end, mention.field),
+        )
 
     def _date(self, art: Article, sent: Any, trig: Trigger) -> tuple[str | None, str | None]:
         published = _parse_date(art.published)
@@ -829,8 +1125,9 @@ def _pos_ok(kind: str, tok: Any, in_title: bool) -> bool:
         return pos in ("ADJ", "VERB")
     if kind == "participle":
         return pos == "VERB" and tok.tag_ == "VBN"
-    return pos in ("NOUN", "PROPN") or (pos == "VERB" and tok.tag_ == "VBG" and
-                                        tok.dep_ in ("pobj", "dobj", "nsubj"))
+    return pos in ("NOUN", "PROPN") or (
+        pos == "VERB" and tok.tag_ == "VBG" and tok.dep_ in ("pobj", "dobj", "nsubj")
+    )
 
 
 def _clause_of(anchor: Any, pos: str) -> tuple[Any, Any]:
@@ -849,8 +1146,12 @@ def _clause_of(anchor: Any, pos: str) -> tuple[Any, Any]:
         node = node.head
     if node.dep_ in ("dobj", "nsubjpass", "attr") and node.head.pos_ in ("VERB", "AUX"):
         return node.head, node.head
-    if node.dep_ == "pobj" and node.head.dep_ == "prep" and node.head.head.pos_ == "VERB" and \
-            node.head.lower_ in ("on", "in", "into", "for"):
+    if (
+        node.dep_ == "pobj"
+        and node.head.dep_ == "prep"
+        and node.head.head.pos_ == "VERB"
+        and node.head.lower_ in ("on", "in", "into", "for")
+    ):
         verb = node.head.head
         if verb.lemma_.lower() in GENERIC_LIGHT:
             return verb, verb
@@ -894,6 +1195,8 @@ def _subject(verb: Any) -> tuple[Any, bool]:
             for c in node.head.children:
                 if c.dep_ in ("compound", "nmod", "poss") and c.i < node.i:
                     return c, False
+            if node.head.dep_ == "dobj" and node.head.head.pos_ in ("NOUN", "PROPN"):
+                return node.head.head, False  # "X troops test-fired missiles" parsed as nouns
         break
     return None, False
 
@@ -920,9 +1223,9 @@ def _controller(verb: Any) -> Any:
             for c in head.children:
                 if c.dep_ in ("dobj",) and head.lemma_.lower() in OBJECT_CONTROL:
                     return c
-        subj, passive = _subject(head)
+        subj, _ = _subject(head)
         if subj is not None:
-            return subj if not passive or head.lemma_.lower() in OBJECT_CONTROL else subj
+            return subj
         node = head
     return None
 
@@ -942,8 +1245,11 @@ def _phrase(tok: Any) -> Iterable[Any]:
         node = stack.pop()
         yield node
         for c in node.children:
-            if c.dep_ in _PRUNE and not (c.dep_ == "prep" and c.lower_ in PHRASE_PREPS) and \
-                    not (c.dep_ == "appos" and node is tok):
+            if (
+                c.dep_ in _PRUNE
+                and not (c.dep_ == "prep" and c.lower_ in PHRASE_PREPS)
+                and not (c.dep_ == "appos" and node is tok)
+            ):
                 continue
             if c.dep_ == "conj" and node is tok:
                 continue  # the head's conjuncts are arguments of their own (_conjuncts)
@@ -953,15 +1259,19 @@ def _phrase(tok: Any) -> Iterable[Any]:
 def _object_lemmas(head: Any, pos: str) -> frozenset[str]:
     out: set[str] = set()
     for c in head.children:
-        if c.dep_ in ("dobj", "nsubjpass", "attr") or (c.dep_ == "prep" and pos == "verb" and
-                                                       c.lower_ in ("on", "at", "of", "for")):
+        if c.dep_ in ("dobj", "nsubjpass", "attr") or (
+            c.dep_ == "prep" and pos == "verb" and c.lower_ in ("on", "at", "of", "for")
+        ):
             targets = [c] if c.dep_ != "prep" else [p for p in c.children if p.dep_ == "pobj"]
             for t in targets:
                 for node in _conjuncts(t):
                     lem = node.lemma_.lower()
                     out.add(lem)
-                    mods = [m.lemma_.lower() for m in node.children
-                            if m.dep_ in ("compound", "amod") and m.i < node.i]
+                    mods = [
+                        m.lemma_.lower()
+                        for m in node.children
+                        if m.dep_ in ("compound", "amod") and m.i < node.i
+                    ]
                     out.update(m.lemma_.lower() for m in node.children if m.dep_ == "compound")
                     for of in node.children:  # "700 kg of medicine", "state of emergency"
                         if of.dep_ == "prep" and of.lower_ == "of":
@@ -997,16 +1307,19 @@ def _embedding_host(trig: Trigger, anchors: dict[int, Trigger]) -> Trigger | Non
 def _conditional(clause: Any) -> bool:
     """True when the clause carries an if/unless condition ("will withdraw unless ...")."""
     for c in clause.children:
-        if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless")
-                                     for m in c.children):
+        if c.dep_ == "advcl" and any(
+            m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children
+        ):
             return True
     return False
 
 
 def _is_adverbial(clause: Any) -> bool:
-    return any(c.dep_ in ("mark", "advmod") and c.lower_ in ("when", "while", "after", "before",
-                                                           "because", "since", "as", "if")
-               for c in clause.children)
+    return any(
+        c.dep_ in ("mark", "advmod")
+        and c.lower_ in ("when", "while", "after", "before", "because", "since", "as", "if")
+        for c in clause.children
+    )
 
 
 def _dedupe(items: Iterable[int]) -> list[int]:

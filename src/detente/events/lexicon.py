@@ -21,19 +21,42 @@ import yaml
 from ..errors import EventError
 from .ontology import Ontology, load_ontology
 
-__all__ = ["DEFAULT_PREPS", "FRAMES", "Entry", "Lexicon", "Pattern", "load_lexicon", "split_phrase"]
+__all__ = [
+    "DEFAULT_PREPS",
+    "FRAMES",
+    "Entry",
+    "Lexicon",
+    "Pattern",
+    "load_data",
+    "load_lexicon",
+    "split_phrase",
+]
 
 log = logging.getLogger(__name__)
 
 #: Prepositions that introduce a recipient when an entry names none.
 DEFAULT_PREPS: tuple[str, ...] = ("with", "against", "on", "to", "toward", "towards", "at")
 FRAMES = ("svo", "symmetric", "complement", "intransitive")
-_KNOWN_KEYS = {"id", "event", "mode", "cameo", "verbs", "nouns", "objects", "objects_not",
-               "objects_any", "frame", "preps", "context", "embed", "light", "adjectival"}
+_KNOWN_KEYS = {
+    "id",
+    "event",
+    "mode",
+    "cameo",
+    "verbs",
+    "nouns",
+    "objects",
+    "objects_not",
+    "frame",
+    "preps",
+    "context",
+    "embed",
+    "light",
+    "adjectival",
+}
 
 
 def split_phrase(phrase: str) -> tuple[str, ...]:
-    """Split a lexicon phrase into the lemma sequence spaCy produces ("test-fire" -> test, -, fire)."""
+    """Split a lexicon phrase into spaCy's lemma sequence ("test-fire" -> test, -, fire)."""
     out: list[str] = []
     for word in phrase.lower().split():
         parts = re.split(r"(-)", word)
@@ -82,8 +105,9 @@ class Pattern:
 class Lexicon:
     """Compiled trigger lexicon: ``patterns_at(lemma)`` lists patterns starting with a lemma."""
 
-    def __init__(self, entries: Iterable[Entry], patterns: Iterable[Pattern], version: str = ""
-                 ) -> None:
+    def __init__(
+        self, entries: Iterable[Entry], patterns: Iterable[Pattern], version: str = ""
+    ) -> None:
         self.entries = {e.id: e for e in entries}
         self.version = version
         self._index: dict[str, list[Pattern]] = {}
@@ -111,16 +135,16 @@ def _as_list(value: Any, where: str) -> list[str]:
     return [str(v) for v in value]
 
 
-def parse_entries(data: Any, source: str, ontology: Ontology
-                  ) -> tuple[list[Entry], list[Pattern]]:
+def parse_entries(data: Any, source: str, ontology: Ontology) -> tuple[list[Entry], list[Pattern]]:
     """Validate lexicon data (the YAML shape) and return its entries and patterns.
 
     Raises:
         EventError: an entry is malformed or names an unknown event type, mode, frame or context.
     """
     if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
-        raise EventError(f"{source}: a trigger lexicon needs a top-level `entries` list",
-                         code="E064")
+        raise EventError(
+            f"{source}: a trigger lexicon needs a top-level `entries` list", code="E064"
+        )
     entries: list[Entry] = []
     patterns: list[Pattern] = []
     for i, raw in enumerate(data["entries"]):
@@ -129,14 +153,16 @@ def parse_entries(data: Any, source: str, ontology: Ontology
             raise EventError(f"{where}: every entry needs `id` and `event`", code="E064")
         unknown = set(raw) - _KNOWN_KEYS
         if unknown:
-            raise EventError(f"{where} ({raw['id']}): unknown key(s) {', '.join(sorted(unknown))}",
-                             code="E064")
+            raise EventError(
+                f"{where} ({raw['id']}): unknown key(s) {', '.join(sorted(unknown))}", code="E064"
+            )
         event, mode = str(raw["event"]).upper(), str(raw.get("mode") or "")
         ontology.check(event, mode)
         frame = str(raw.get("frame", "svo"))
         if frame not in FRAMES:
-            raise EventError(f"{where}: unknown frame {frame!r}; use one of {', '.join(FRAMES)}",
-                             code="E065")
+            raise EventError(
+                f"{where}: unknown frame {frame!r}; use one of {', '.join(FRAMES)}", code="E065"
+            )
         context = tuple(_as_list(raw.get("context"), where))
         for ctx in context:
             if ctx not in ontology.contexts:
@@ -147,14 +173,22 @@ def parse_entries(data: Any, source: str, ontology: Ontology
             ontology.check(event, sub_mode)
         objects = raw.get("objects")
         entry = Entry(
-            id=str(raw["id"]), event=event, mode=mode,
-            cameo=str(raw["cameo"]) if raw.get("cameo") else None, frame=frame,
-            preps=tuple(_as_list(raw.get("preps"), where)) or DEFAULT_PREPS, context=context,
-            objects=(frozenset(" ".join(split_phrase(o)) if o else "" for o in
-                               _as_list(objects, where)) if objects is not None else None),
+            id=str(raw["id"]),
+            event=event,
+            mode=mode,
+            cameo=str(raw["cameo"]) if raw.get("cameo") else None,
+            frame=frame,
+            preps=tuple(_as_list(raw.get("preps"), where)) or DEFAULT_PREPS,
+            context=context,
+            objects=(
+                frozenset(" ".join(split_phrase(o)) if o else "" for o in _as_list(objects, where))
+                if objects is not None
+                else None
+            ),
             objects_not=frozenset(_as_list(raw.get("objects_not"), where)),
-            light=frozenset(_as_list(raw.get("light"), where)), embed=embed,
-            adjectival=bool(raw.get("adjectival", False)),
+            light=frozenset(_as_list(raw.get("light"), where)),
+            embed=embed,
+            adjectival=raw.get("adjectival") in (True, "true"),
         )
         entries.append(entry)
         for verb in _as_list(raw.get("verbs"), where):
@@ -171,9 +205,24 @@ def parse_entries(data: Any, source: str, ontology: Ontology
     return entries, patterns
 
 
+class DataLoader(yaml.SafeLoader):
+    """YAML 1.2-style loader: only true/false are booleans; ``on``, ``off``, ``no`` stay words."""
+
+
+DataLoader.yaml_implicit_resolvers = {
+    key: [(tag, regex) for tag, regex in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_data(text: str) -> Any:
+    """Parse a lexicon data file (prepositions such as ``on`` and ``off`` stay strings)."""
+    return yaml.load(text, Loader=DataLoader)  # DataLoader is a SafeLoader
+
+
 def _load_yaml(text: str, source: str) -> Any:
     try:
-        return yaml.safe_load(text)
+        return load_data(text)
     except yaml.YAMLError as exc:
         raise EventError(f"{source} is not valid YAML: {exc}", code="E064") from exc
 
@@ -194,8 +243,7 @@ def load_lexicon(extra_files: tuple[str, ...] = ()) -> Lexicon:
     for name in extra_files:
         path = Path(name)
         if not path.is_file():
-            raise EventError(f"lexicon file {path} does not exist; fix lexicon_files",
-                             code="E067")
+            raise EventError(f"lexicon file {path} does not exist; fix lexicon_files", code="E067")
         user = _load_yaml(path.read_text("utf-8"), str(path))
         if isinstance(user, dict) and "entries" not in user:
             continue  # e.g. a contexts-only file

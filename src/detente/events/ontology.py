@@ -45,14 +45,19 @@ class Ontology:
     def check(self, event: str, mode: str = "") -> None:
         """Raise :class:`EventError` unless ``event`` (and ``mode``) are in the ontology."""
         if event not in self.events:
-            raise EventError(f"unknown PLOVER event type {event!r}; use one of "
-                             f"{', '.join(self.events)}", code="E061")
+            raise EventError(
+                f"unknown PLOVER event type {event!r}; use one of {', '.join(self.events)}",
+                code="E061",
+            )
         if mode and mode not in self.events[event]["modes"]:
-            raise EventError(f"unknown mode {mode!r} for {event}; use one of "
-                             f"{', '.join(self.events[event]['modes']) or '(none)'}", code="E062")
+            raise EventError(
+                f"unknown mode {mode!r} for {event}; use one of "
+                f"{', '.join(self.events[event]['modes']) or '(none)'}",
+                code="E062",
+            )
 
     def quad(self, event: str) -> int:
-        """Quad class: 1 verbal cooperation, 2 material cooperation, 3 verbal, 4 material conflict."""
+        """Quad class: 1 verbal coop., 2 material coop., 3 verbal conflict, 4 material conflict."""
         return int(self.events[event]["quad"])
 
     def intensity(self, event: str, mode: str = "") -> float:
@@ -71,8 +76,9 @@ class Ontology:
         """The crosswalk row of a CAMEO code, or None."""
         return self._by_cameo.get(code)
 
-    def nearest_cameo(self, event: str, mode: str = "", contexts: tuple[str, ...] = ()
-                      ) -> str | None:
+    def nearest_cameo(
+        self, event: str, mode: str = "", contexts: tuple[str, ...] = ()
+    ) -> str | None:
         """The most general CAMEO code that maps to ``event`` (and ``mode``, and a context)."""
         best: tuple[int, str] | None = None
         for row in self.crosswalk:
@@ -104,26 +110,44 @@ def load_ontology() -> Ontology:
     try:
         data = yaml.safe_load(_read_text("ontology.yaml"))
         events = {
-            name: {"quad": spec["quad"], "intensity": float(spec["intensity"]),
-                   "description": spec.get("description", ""),
-                   "modes": {str(m): float(v) for m, v in (spec.get("modes") or {}).items()}}
+            name: {
+                "quad": spec["quad"],
+                "intensity": float(spec["intensity"]),
+                "description": spec.get("description", ""),
+                "modes": {str(m): float(v) for m, v in (spec.get("modes") or {}).items()},
+            }
             for name, spec in data["events"].items()
         }
         legacy = {k: (v[0], v[1]) for k, v in data.get("legacy_labels", {}).items()}
         rows = []
-        lines = [ln for ln in _read_text("cameo_plover.tsv").splitlines()
-                 if ln and not ln.startswith("#")]
+        lines = [
+            ln
+            for ln in _read_text("cameo_plover.tsv").splitlines()
+            if ln and not ln.startswith("#")
+        ]
         for rec in csv.DictReader(lines, delimiter="\t"):
-            rows.append(CameoRow(cameo=rec["cameo"], event=rec["event"], mode=rec["mode"],
-                                 context=tuple(c for c in rec["context"].split(";") if c),
-                                 description=rec["description"]))
+            rows.append(
+                CameoRow(
+                    cameo=rec["cameo"],
+                    event=rec["event"],
+                    mode=rec["mode"],
+                    context=tuple(c for c in rec["context"].split(";") if c),
+                    description=rec["description"],
+                )
+            )
     except (KeyError, TypeError, ValueError, yaml.YAMLError) as exc:
-        raise EventError(f"the packaged PLOVER ontology is malformed: {exc}; reinstall detente",
-                         code="E063") from exc
+        raise EventError(
+            f"the packaged PLOVER ontology is malformed: {exc}; reinstall detente", code="E063"
+        ) from exc
     by_cameo: dict[str, CameoRow] = {}
     for row in rows:
         by_cameo.setdefault(row.cameo, row)
-    return Ontology(version=str(data.get("version", "")), events=events,
-                    contexts=tuple(data["contexts"]),
-                    auxiliary_modes=tuple(data.get("auxiliary_modes", ())), legacy=legacy,
-                    crosswalk=tuple(rows), _by_cameo=by_cameo)
+    return Ontology(
+        version=str(data.get("version", "")),
+        events=events,
+        contexts=tuple(data["contexts"]),
+        auxiliary_modes=tuple(data.get("auxiliary_modes", ())),
+        legacy=legacy,
+        crosswalk=tuple(rows),
+        _by_cameo=by_cameo,
+    )

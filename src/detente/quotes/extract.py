@@ -261,6 +261,11 @@ class _Direct:
         subj = _subject(verb)
         if subj is None or self.owner[subj.i] != -1:
             subj = _inverted_subject(verb)
+        if subj is None and verb.i > 0:
+            # a mis-parsed subject right before the verb ("... of the Post Trump said that")
+            prev = self.doc[verb.i - 1]
+            if prev.pos_ in ("PROPN", "PRON") and prev.dep_ not in ("poss", "nsubj"):
+                subj = prev
         if subj is None or self.owner[subj.i] != -1 or subj.lower_ in _NOT_SPEAKERS:
             return None
         return subj
@@ -478,24 +483,38 @@ def _cue_chars(verb: Any) -> tuple[int, int]:
 # reported speech
 
 
-def _complement(verb: Any) -> tuple[int, int] | None:
-    """The token range of what a reporting verb reports, or None."""
-    doc = verb.doc
+def _complement(verb: Any) -> list[tuple[int, int]] | None:
+    """The token ranges of what a reporting verb reports, or None.
+
+    Usually one range (the clausal complement); two when the attribution interrupts the
+    reported clause ("The museum, Mr. Obama said, would make visitors face the truth").
+    """
     comps = [c for c in verb.children if c.dep_ == "ccomp"]
     if comps:
         comp = max(comps, key=lambda c: c.right_edge.i - c.left_edge.i)
-        return comp.left_edge.i, comp.right_edge.i + 1
-    if verb.dep_ == "parataxis" and verb.head.i < verb.i:
+        return [(comp.left_edge.i, comp.right_edge.i + 1)]
+    if verb.dep_ == "parataxis" and verb.head is not verb:
         head = verb.head
-        lo, hi = head.left_edge.i, verb.left_edge.i
-        return (lo, hi) if hi > lo else None
-    # "told reporters how ..." / "asked whether ..." parsed as advcl or xcomp with a marker
+        parts = [
+            (head.left_edge.i, verb.left_edge.i),
+            (verb.right_edge.i + 1, head.right_edge.i + 1),
+        ]
+        parts = [(lo, hi) for lo, hi in parts if hi > lo]
+        return parts or None
     for c in verb.children:
-        if c.dep_ in ("advcl",) and any(
+        # "told reporters how ..." / "asked whether ..." parsed as advcl with a marker
+        if c.dep_ == "advcl" and any(
             g.dep_ == "mark" and g.lower_ in ("whether", "if") for g in c.children
         ):
-            return c.left_edge.i, c.right_edge.i + 1
-    del doc
+            return [(c.left_edge.i, c.right_edge.i + 1)]
+        # "said after the convention he would not accept" parsed as advcl without a marker
+        if (
+            c.dep_ == "advcl"
+            and c.i > verb.i
+            and any(g.dep_ == "nsubj" for g in c.children)
+            and not any(g.dep_ == "mark" and g.lower_ != "that" for g in c.children)
+        ):
+            return [(c.left_edge.i, c.right_edge.i + 1)]
     return None
 
 
@@ -560,34 +579,32 @@ def _reported(d: _Direct, lex: ReportingLexicon) -> list[Candidate]:
     for tok in doc:
         if d.owner[tok.i] != -1 or tok.i in d.used_cues:
             continue
-        rng = None
+        ranges: list[tuple[int, int]] | None = None
         how = "verb"
         if _is_reporting_verb(tok, lex):
-            rng = _complement(tok)
-        if rng is None and _is_verb(tok) and (lex.control or lex.control_preps):
-            rng, how = _control(tok, lex), "control"
-        if rng is None and _is_verb(tok) and (lex.objects or lex.object_preps):
-            rng, how = _object(tok, lex), "object"
-            if rng is not None and _words(d.doc, *rng) < 2:
-                rng = None
-        if rng is not None:
-            if rng[0] <= tok.i < rng[1]:
+            ranges = _complement(tok)
+        if ranges is None and _is_verb(tok) and (lex.control or lex.control_preps):
+            rng = _control(tok, lex)
+            ranges, how = ([rng] if rng else None), "control"
+        if ranges is None and _is_verb(tok) and (lex.objects or lex.object_preps):
+            rng = _object(tok, lex)
+            ranges, how = ([rng] if rng and _words(doc, *rng) >= 2 else None), "object"
+        if ranges is not None:
+            if any(lo <= tok.i < hi for lo, hi in ranges):
                 continue
-            lo, hi = _strip(doc, *rng)
-            if _words(doc, lo, hi) < (3 if how == "verb" else 2):
+            parts = [_strip(doc, lo, hi) for lo, hi in ranges]
+            parts = [(lo, hi) for lo, hi in parts if hi > lo]
+            if sum(_words(doc, lo, hi) for lo, hi in parts) < (3 if how == "verb" else 2):
                 continue
             subj = d.speaker_of(tok)
-            if subj is None or lo <= subj.i < hi:
+            if subj is None or any(lo <= subj.i < hi for lo, hi in parts):
                 continue
             cand = Candidate(
                 kind="indirect",
-                segments=[(doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1]))],
-                confidence=0.8,
-                how="verb",
+                segments=[(doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1])) for lo, hi in parts],
             )
             _with_speaker(cand, tok, subj, how)
             cand.confidence = 0.8 if how == "verb" else 0.6
-            cand.extra["tokens"] = (lo, hi)
             out.append(cand)
         elif tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
             pobj = next((c for c in doc[tok.i + 1].children if c.dep_ == "pobj"), None)

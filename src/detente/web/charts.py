@@ -78,7 +78,8 @@ def timeline_svg(
         f"<title>{escape(label)}</title>",
     ]
     # Horizontal grid with count ticks (0, half, max).
-    for frac in (0.0, 0.5, 1.0):
+    # Count ticks at 0, the top and (when it is a whole number) the middle.
+    for frac in (0.0, 0.5, 1.0) if ymax % 2 == 0 else (0.0, 1.0):
         y = top + plot_h * (1 - frac)
         out.append(
             f'<line class="grid" x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}"/>'
@@ -136,22 +137,25 @@ def _intensity_line(
     zero = top + plot_h / 2
     out.append(f'<line class="zero" x1="{left}" x2="{x_axis}" y1="{zero:.1f}" y2="{zero:.1f}"/>')
     points: list[tuple[float, float, float, str]] = []
+    # The line joins adjacent periods only: a period without events has no mean, and drawing
+    # through it would suggest values that were never observed.
+    runs: list[list[tuple[float, float]]] = []
+    previous = -2
     for i, point in enumerate(series):
         raw = point.get("mean_intensity")
         if raw is None:
             continue
         v = max(-10.0, min(10.0, float(raw)))
-        points.append(
-            (
-                left + slot * i + slot / 2,
-                top + plot_h * (10 - v) / 20,
-                v,
-                str(point.get("period") or ""),
-            )
-        )
-    if len(points) > 1:
-        path = " ".join(f"{x:.1f},{y:.1f}" for x, y, _, _ in points)
-        out.append(f'<polyline class="intensity" points="{path}"/>')
+        x, y = left + slot * i + slot / 2, top + plot_h * (10 - v) / 20
+        points.append((x, y, v, str(point.get("period") or "")))
+        if i != previous + 1:
+            runs.append([])
+        runs[-1].append((x, y))
+        previous = i
+    for run in runs:
+        if len(run) > 1:
+            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in run)
+            out.append(f'<polyline class="intensity" points="{path}"/>')
     for x, y, v, period in points:
         out.append(
             f'<circle class="intensity-dot" cx="{x:.1f}" cy="{y:.1f}" r="3.5">'

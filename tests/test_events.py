@@ -1,0 +1,223 @@
+"""Event coding mechanisms, set in the fictional world of tests/fictional (Velmora XVM, Ostrana
+XOS, Calderra XCA): argument finding, voice, compound actors, control, reported speech,
+auxiliary modes, nominal events, headlines, dates and contexts."""
+
+from __future__ import annotations
+
+import pytest
+
+from detente.api import code_text
+from detente.records import Article, Event
+
+from .fictional import fictional_settings
+
+DATE = "2018-05-02"  # a Wednesday
+
+
+@pytest.fixture(scope="module")
+def settings():
+    return fictional_settings(default_date=DATE)
+
+
+def code(text: str, settings, title: str | None = None) -> Article:
+    return code_text(text, title=title, date=DATE, settings=settings)
+
+
+def events(text: str, settings, title: str | None = None) -> list[Event]:
+    return list(code(text, settings, title=title).events)
+
+
+def triples(evs: list[Event]) -> set[tuple[str, tuple[str | None, ...], tuple[str | None, ...]]]:
+    return {
+        (
+            e.event,
+            tuple(sorted(a.code or "" for a in e.actor)),
+            tuple(sorted(r.code or "" for r in e.recipient)),
+        )
+        for e in evs
+    }
+
+
+def only(evs: list[Event], event: str) -> Event:
+    found = [e for e in evs if e.event == event]
+    assert len(found) == 1, f"expected one {event}, got {[(e.event, e.mode) for e in evs]}"
+    return found[0]
+
+
+def test_active_voice_codes_subject_to_object(settings) -> None:
+    assert triples(events("Velmora attacked Ostrana.", settings)) == {
+        ("ASSAULT", ("XVM",), ("XOS",))
+    }
+
+
+def test_passive_voice_swaps_roles(settings) -> None:
+    assert triples(events("Ostrana was attacked by Velmora.", settings)) == {
+        ("ASSAULT", ("XVM",), ("XOS",))
+    }
+
+
+def test_compound_actor_is_one_event(settings) -> None:
+    evs = events("Velmora and Calderra attacked Ostrana.", settings)
+    assert triples(evs) == {("ASSAULT", ("XCA", "XVM"), ("XOS",))}
+
+
+def test_prepositional_recipient_of_nominal_event(settings) -> None:
+    ev = only(events("Velmora imposed sanctions on Ostrana.", settings), "SANCTION")
+    assert [a.code for a in ev.actor] == ["XVM"]
+    assert [r.code for r in ev.recipient] == ["XOS"]
+    assert ev.evidence.actor_via == "light-verb subject"
+
+
+def test_talks_between_a_and_b_is_a_compound_consult(settings) -> None:
+    ev = only(
+        events("Talks between Velmora and Ostrana ended without a deal.", settings), "CONSULT"
+    )
+    assert sorted(a.code for a in ev.actor) == ["XOS", "XVM"]
+
+
+def test_joint_press_conference_with(settings) -> None:
+    text = "Selka Varn held a joint press conference with Dorin Kasprak."
+    ev = only(events(text, settings), "CONSULT")
+    assert [a.code for a in ev.actor] == ["XVM"] and [r.code for r in ev.recipient] == ["XOS"]
+    assert ev.event_text == "press conference"
+
+
+def test_object_control_gives_the_embedded_subject(settings) -> None:
+    ev = only(events("The talks prompted Selka Varn to criticise Ostrana.", settings), "ACCUSE")
+    assert [a.code for a in ev.actor] == ["XVM"] and [r.code for r in ev.recipient] == ["XOS"]
+    assert ev.evidence.actor_via == "control"
+
+
+def test_reported_speech_keeps_the_reporter(settings) -> None:
+    ev = only(events("Selka Varn said that Ostrana attacked Calderra.", settings), "ASSAULT")
+    assert [a.code for a in ev.actor] == ["XOS"] and [r.code for r in ev.recipient] == ["XCA"]
+    assert ev.evidence.reported_by is not None and ev.evidence.reported_by.code == "XVM"
+
+
+def test_a_bare_statement_is_not_an_event(settings) -> None:
+    assert events("Selka Varn said the weather was fine.", settings) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "mode"),
+    [
+        ("Velmora did not attack Ostrana.", "negation"),
+        ("Velmora never attacked Ostrana.", "negation"),
+        ("Velmora could attack Ostrana.", "hypothetical"),
+        ("Velmora will attack Ostrana.", "future"),
+    ],
+)
+def test_auxiliary_modes(settings, text: str, mode: str) -> None:
+    ev = only(events(text, settings), "ASSAULT")
+    assert mode in ev.evidence.auxiliary_modes
+    assert not ev.factual
+
+
+def test_no_tests_is_negated(settings) -> None:
+    ev = only(events("Ostrana conducted no missile tests.", settings), "MOBILIZE")
+    assert ev.mode == "weapons" and ev.evidence.auxiliary_modes == ("negation",)
+
+
+def test_factual_event_has_empty_auxiliary_modes(settings) -> None:
+    ev = only(events("Velmora attacked Ostrana.", settings), "ASSAULT")
+    assert ev.evidence.auxiliary_modes == () and ev.factual
+    assert ev.to_dict()["evidence"]["auxiliary_modes"] == []
+
+
+def test_future_cooperation_is_also_an_agreement(settings) -> None:
+    evs = events("Velmora will meet Ostrana.", settings)
+    consult = only(evs, "CONSULT")
+    assert consult.evidence.auxiliary_modes == ("future",)
+    agree = only(evs, "AGREE")
+    assert agree.factual and agree.evidence.lexicon_entry.endswith("+intent")
+
+
+def test_threat_absorbs_the_threatened_action(settings) -> None:
+    evs = events("Velmora threatened to attack Ostrana.", settings)
+    assert [e.event for e in evs] == ["THREATEN"]
+    assert evs[0].mode == "violence" and [r.code for r in evs[0].recipient] == ["XOS"]
+    assert "military" in evs[0].context
+
+
+def test_refusal_to_meet_is_reject_meet(settings) -> None:
+    evs = events("Velmora refused to meet Ostrana.", settings)
+    assert [(e.event, e.mode) for e in evs] == [("REJECT", "meet")]
+
+
+def test_request_to_release_is_request_yield(settings) -> None:
+    ev = only(events("Ostrana urged Velmora to release the prisoners.", settings), "REQUEST")
+    assert ev.mode == "yield" and [r.code for r in ev.recipient] == ["XVM"]
+
+
+def test_headline_is_coded(settings) -> None:
+    art = code("Protesters gathered in the square.", settings, title="Velmora condemns Ostrana")
+    ev = only(list(art.events), "ACCUSE")
+    assert ev.evidence.trigger[0].field == "title"
+    assert [a.code for a in ev.actor] == ["XVM"] and [r.code for r in ev.recipient] == ["XOS"]
+
+
+@pytest.mark.parametrize(
+    ("text", "date", "expression"),
+    [
+        ("Velmora attacked Ostrana on Monday.", "2018-04-30", "Monday"),
+        ("Velmora attacked Ostrana yesterday.", "2018-05-01", "yesterday"),
+        ("Velmora attacked Ostrana.", DATE, None),
+    ],
+)
+def test_event_date_from_relative_expression(
+    settings, text: str, date: str, expression: str | None
+) -> None:
+    ev = only(events(text, settings), "ASSAULT")
+    assert ev.date == date
+    assert ev.evidence.date_expression == expression
+
+
+def test_context_from_keywords(settings) -> None:
+    ev = only(
+        events("Velmora criticised Ostrana over its missile defence system.", settings), "ACCUSE"
+    )
+    assert "military" in ev.context
+    assert ev.evidence.context_keywords
+
+
+def test_plover_record_fields(settings) -> None:
+    ev = only(events("Velmora attacked Ostrana.", settings), "ASSAULT")
+    d = ev.to_dict()
+    for key in (
+        "id",
+        "date",
+        "event",
+        "mode",
+        "context",
+        "actor",
+        "recipient",
+        "quad_code",
+        "event_scale",
+        "event_text",
+        "text_info",
+        "cameo",
+        "evidence",
+    ):
+        assert key in d
+    assert d["quad_code"] == 4 and d["event_scale"] == -9.0
+    assert d["actor"][0]["entity_text"] == "Velmora"
+    evidence = d["evidence"]
+    assert evidence["trigger"][0]["text"] == "attacked"
+    assert evidence["actor_spans"][0] == {"text": "Velmora", "start": 0, "end": 7, "field": "text"}
+    assert evidence["lexicon_entry"] == "assault.attack"
+    assert 0 < evidence["confidence"] <= 1
+
+
+def test_event_ids_are_stable(settings) -> None:
+    first = events("Velmora attacked Ostrana.", settings)
+    again = events("Velmora attacked Ostrana.", settings)
+    assert [e.id for e in first] == [e.id for e in again]
+
+
+def test_article_contexts_in_meta(settings) -> None:
+    art = code("Velmora attacked Ostrana with missiles.", settings)
+    assert "military" in art.meta.get("event_contexts", [])
+
+
+def test_uncoded_arguments_give_no_event(settings) -> None:
+    assert events("Some people attacked other people.", settings) == []
