@@ -204,7 +204,7 @@ def test_plover_record_fields(settings) -> None:
     evidence = d["evidence"]
     assert evidence["trigger"][0]["text"] == "attacked"
     assert evidence["actor_spans"][0] == {"text": "Velmora", "start": 0, "end": 7, "field": "text"}
-    assert evidence["lexicon_entry"] == "assault.attack"
+    assert evidence["lexicon_entry"].startswith("assault.attack")
     assert 0 < evidence["confidence"] <= 1
 
 
@@ -221,3 +221,21 @@ def test_article_contexts_in_meta(settings) -> None:
 
 def test_uncoded_arguments_give_no_event(settings) -> None:
     assert events("Some people attacked other people.", settings) == []
+
+
+def test_a_verbal_attack_between_politicians_is_accuse(settings) -> None:
+    ev = only(events("Selka Varn attacked Dorin Kasprak over his remarks.", settings), "ACCUSE")
+    assert [r.code for r in ev.recipient] == ["XOS"]
+
+
+def test_a_question_asserts_nothing(settings) -> None:
+    ev = only(events("Has Velmora attacked Ostrana?", settings), "ASSAULT")
+    assert "hypothetical" in ev.evidence.auxiliary_modes
+
+
+def test_idioms_are_not_triggers(settings) -> None:
+    assert events("Velmora seized on the crisis to win votes.", settings) == []
+
+
+def test_a_meeting_needs_a_counterpart(settings) -> None:
+    assert [e.event for e in events("The Velmoran cabinet met on Sunday.", settings)] == []

@@ -311,3 +311,58 @@ def test_export_stories_runs_and_dedup_commands(world_db: Path, tmp_path: Path) 
 def test_query_commands_on_a_missing_database_exit_2(tmp_path: Path) -> None:
     res = CliRunner().invoke(main, ["events", "--db", str(tmp_path / "none.duckdb")])
     assert res.exit_code == 2 and "detente ingest" in res.output
+
+
+def test_progress_logs_periodic_lines_when_not_a_terminal(caplog) -> None:
+    from detente.cli.store_cmd import _progress
+    from detente.store import Progress
+
+    with caplog.at_level("WARNING", logger="detente.ingest"), _progress(False, every=0) as cb:
+        cb(Progress(read=5, coded=4, rejected=1, events=7, total=5))
+    assert "4 coded" in caplog.text and "7 events" in caplog.text and "/5 files" in caplog.text
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_spark_engine_stores_the_same_as_local(tmp_path: Path) -> None:
+    pytest.importorskip("pyspark")
+    import shutil
+
+    if shutil.which("java") is None:
+        pytest.skip("the Spark engine needs Java")
+    corpus = tmp_path / "in"
+    write_corpus(corpus, 3)
+    local, spark = tmp_path / "local.duckdb", tmp_path / "spark.duckdb"
+    ingest([corpus], local, workers=1, settings=SETTINGS)
+    result = ingest([corpus], spark, workers=1, settings=SETTINGS, engine="spark")
+    assert result.coded == 3
+
+    def ids(db: Path) -> list[tuple]:
+        con = open_db(db, read_only=True)
+        try:
+            return con.execute(
+                "SELECT id, n_mentions, n_events FROM articles ORDER BY id"
+            ).fetchall()
+        finally:
+            con.close()
+
+    assert ids(local) == ids(spark)
+
+
+def test_rejections_are_stored_as_they_come_not_held_until_the_end(tmp_path: Path) -> None:
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    for i in range(5):
+        (corpus / f"empty-{i}.txt").write_text(" " * i + "\n", "utf-8")
+    calls = []
+    result = ingest(
+        [corpus],
+        tmp_path / "r.duckdb",
+        workers=1,
+        settings=SETTINGS,
+        chunk_size=2,
+        progress=lambda p: calls.append(p.rejected),
+    )
+    assert result.rejected == 5 and result.coded == 0
+    assert calls[:2] == [2, 4]  # flushed every chunk_size rejections
+    assert count(tmp_path / "r.duckdb", "rejections") == 5

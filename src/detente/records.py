@@ -105,7 +105,8 @@ class Removed:
 class ActorRef:
     """A coded actor: what a mention resolves to.
 
-    ``kind`` is one of state, person, igo, ngo, group, agent, organisation. ``kb_id`` is the
+    ``kind`` is one of state, person, igo, ngo, group, agent, organisation, or location (a place
+    such as "in Moscow": ``code`` says where it is; it is not an actor). ``kb_id`` is the
     knowledge-base entry id (stable, e.g. ``person:sergei-lavrov``).
     """
 
@@ -129,8 +130,9 @@ class ActorRef:
 class Mention:
     """A mention of an actor in the article, with how it was resolved (``via``).
 
-    ``via`` is one of: exact, alias, demonym, demonym+agent, metonym, surname, pronoun, role,
-    fuzzy, agent, entity (spaCy entity with no dictionary match).
+    ``via`` is one of: exact, alias, demonym, demonym+agent, metonym, location, surname, pronoun,
+    role, fuzzy, agent, context (the sentence's only country, low confidence), entity (spaCy
+    entity with no dictionary match). See docs/actors.md.
     """
 
     text: str

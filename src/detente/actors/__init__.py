@@ -52,8 +52,12 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-def resolve(text: Any, date: str | dt.date | None = None, kb: KnowledgeBase | None = None,
-            extra_files: Iterable[str] = ()) -> ActorRef | None:
+def resolve(
+    text: Any,
+    date: str | dt.date | None = None,
+    kb: KnowledgeBase | None = None,
+    extra_files: Iterable[str] = (),
+) -> ActorRef | None:
     """Resolve a name or noun phrase (or a spaCy ``Span``) to an actor on ``date``.
 
     Args:
@@ -107,9 +111,8 @@ class ActorStage:
             return None
         try:
             return parse_date(value)
-        except Exception:  # noqa: BLE001 - a bad date must not lose the article's actors
-            log.warning("article %s: unreadable date %r; resolving as of today", article.id,
-                        value)
+        except Exception:
+            log.warning("article %s: unreadable date %r; resolving as of today", article.id, value)
             return None
 
     def __call__(self, article: Article) -> Article:

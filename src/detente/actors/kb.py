@@ -52,15 +52,58 @@ PACKAGED_FILES: tuple[str, ...] = (
 
 #: Older CAMEO country codes and their ISO 3166 alpha-3 equivalents.
 CAMEO_TO_ISO: dict[str, str] = {
-    "JAP": "JPN", "ITL": "ITA", "GMY": "DEU", "GER": "DEU", "UKG": "GBR", "UK": "GBR",
-    "SPN": "ESP", "POR": "PRT", "SWZ": "CHE", "SAF": "ZAF", "ROK": "KOR", "DRK": "PRK",
-    "PAL": "PSE", "TAW": "TWN", "BAN": "BGD", "MYA": "MMR", "BUR": "MMR", "DRC": "COD",
-    "ZAI": "COD", "CON": "COG", "LEB": "LBN", "SUD": "SDN", "ALG": "DZA", "LIB": "LBY",
-    "IRE": "IRL", "NTH": "NLD", "HOL": "NLD", "SWD": "SWE", "DEN": "DNK", "GRE": "GRC",
-    "YUG": "SRB", "SER": "SRB", "KOS": "XKX", "USR": "RUS", "SOV": "RUS", "CZR": "CZE",
-    "SLO": "SVN", "SLV": "SVN", "BOS": "BIH", "CRO": "HRV", "MAC": "MKD", "UAE": "ARE",
-    "SIN": "SGP", "PHI": "PHL", "INS": "IDN", "VIE": "VNM", "CAM": "KHM", "THI": "THA",
-    "CHI": "CHN", "AFR": "ZAF", "NIG": "NGA", "NEW": "NZL",
+    "JAP": "JPN",
+    "ITL": "ITA",
+    "GMY": "DEU",
+    "GER": "DEU",
+    "UKG": "GBR",
+    "UK": "GBR",
+    "SPN": "ESP",
+    "POR": "PRT",
+    "SWZ": "CHE",
+    "SAF": "ZAF",
+    "ROK": "KOR",
+    "DRK": "PRK",
+    "PAL": "PSE",
+    "TAW": "TWN",
+    "BAN": "BGD",
+    "MYA": "MMR",
+    "BUR": "MMR",
+    "DRC": "COD",
+    "ZAI": "COD",
+    "CON": "COG",
+    "LEB": "LBN",
+    "SUD": "SDN",
+    "ALG": "DZA",
+    "LIB": "LBY",
+    "IRE": "IRL",
+    "NTH": "NLD",
+    "HOL": "NLD",
+    "SWD": "SWE",
+    "DEN": "DNK",
+    "GRE": "GRC",
+    "YUG": "SRB",
+    "SER": "SRB",
+    "KOS": "XKX",
+    "USR": "RUS",
+    "SOV": "RUS",
+    "CZR": "CZE",
+    "SLO": "SVN",
+    "SLV": "SVN",
+    "BOS": "BIH",
+    "CRO": "HRV",
+    "MAC": "MKD",
+    "UAE": "ARE",
+    "SIN": "SGP",
+    "PHI": "PHL",
+    "INS": "IDN",
+    "VIE": "VNM",
+    "CAM": "KHM",
+    "THI": "THA",
+    "CHI": "CHN",
+    "AFR": "ZAF",
+    "NIG": "NGA",
+    "NEW": "NZL",
 }
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
@@ -130,7 +173,7 @@ def plural(word: str) -> str:
 def demonym_plural(word: str) -> str | None:
     """Plural noun of a demonym ("Russian" -> "Russians"), or None when it has none."""
     low = word.lower()
-    if low.endswith(("ese", "sh", "ch", "ss", "s")) or " " in word and low.endswith("ese"):
+    if low.endswith(("ese", "sh", "ch", "ss", "s")) or (" " in word and low.endswith("ese")):
         return None
     if low.endswith("man"):
         return word[:-3] + "men"
@@ -153,8 +196,9 @@ class Entry:
         kind = {"territory": "state", "seat": "state", "place": "location", "role": "agent"}.get(
             self.kind, self.kind
         )
-        return ActorRef(code=self.code, sector=sector or self.sector, name=self.name, kind=kind,
-                        kb_id=self.id)
+        return ActorRef(
+            code=self.code, sector=sector or self.sector, name=self.name, kind=kind, kb_id=self.id
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +231,7 @@ class Person:
     country: str | None
     offices: tuple[Office, ...] = ()
     sector: str | None = None
+    gender: str | None = None  # "f" or "m" (pronoun agreement); None when not given
 
     @property
     def surnames(self) -> tuple[str, ...]:
@@ -211,10 +256,12 @@ class Person:
         """The actor this person is on ``date``: the office's code and sector, else the country."""
         office = self.office_on(date)
         if office is not None:
-            return ActorRef(code=office.code, sector=office.sector, name=self.name, kind="person",
-                            kb_id=self.id), office
-        return ActorRef(code=self.country, sector=self.sector, name=self.name, kind="person",
-                        kb_id=self.id), None
+            return ActorRef(
+                code=office.code, sector=office.sector, name=self.name, kind="person", kb_id=self.id
+            ), office
+        return ActorRef(
+            code=self.country, sector=self.sector, name=self.name, kind="person", kb_id=self.id
+        ), None
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,9 +339,10 @@ class KnowledgeBase:
 
         day = parse_date(date) if not isinstance(date, dt.date) else date
         out: list[dict[str, Any]] = []
+        vias = {"seat": "metonym", "capital": "metonym", "person": "exact", "place": "location"}
         for hit in self.hits(name):
             ref, why = self.hit_ref(hit, day)
-            out.append({"actor": ref.to_dict(), "via": hit.via, "why": why})
+            out.append({"actor": ref.to_dict(), "via": vias.get(hit.via, hit.via), "why": why})
         if not out:
             res = resolve_text(self, name, day)
             if res is not None:
@@ -317,20 +365,35 @@ class KnowledgeBase:
         if hit.target in self.roles:
             role = self.roles[hit.target]
             entry = self.entries[hit.target]
-            return (ActorRef(code=None, sector=role.sector, name=None, kind="agent",
-                             kb_id=entry.id), f"{hit.via} noun {entry.name!r} gives sector "
-                    f"{role.sector}")
+            return (
+                ActorRef(code=None, sector=role.sector, name=None, kind="agent", kb_id=entry.id),
+                f"{hit.via} noun {entry.name!r} gives sector {role.sector}",
+            )
         entry = self.entries[hit.target]
         if hit.via == "capital":
             state = self.state(entry.code or "")
             name = state.name if state else entry.name
-            return (ActorRef(code=entry.code, sector="GOV", name=name, kind="state",
-                             kb_id=state.id if state else entry.id),
-                    f"{entry.name} is the capital of {name}: metonym for its government "
-                    f"(a location after 'in', 'at', ...)")
+            return (
+                ActorRef(
+                    code=entry.code,
+                    sector="GOV",
+                    name=name,
+                    kind="state",
+                    kb_id=state.id if state else entry.id,
+                ),
+                f"{entry.name} is the capital of {name}: metonym for its government "
+                f"(a location after 'in', 'at', ...)",
+            )
         if hit.via == "place":
-            return entry.ref(), f"{entry.name} is a place in {entry.code} (a location, not an actor)"
-        return entry.ref(), f"{hit.via} of {entry.kind} {entry.name} ({entry.code})"
+            return (
+                entry.ref(),
+                f"{entry.name} is a place in {entry.code} (a location, not an actor)",
+            )
+        if hit.via == "seat":
+            return entry.ref(), (
+                f"{entry.name} stands for {entry.code} {entry.sector} (seat of power, metonym)"
+            )
+        return entry.ref(), f"{hit.via} name of {entry.kind} {entry.name} ({entry.code})"
 
     def people_named(self, surname: str) -> list[Person]:
         """People whose name variants end in ``surname``."""
@@ -357,9 +420,15 @@ def _as_list(value: Any) -> list[str]:
     return [str(v) for v in value]
 
 
-def _is_acronym(name: str) -> bool:
+def _is_acronym(name: str, short: bool = True) -> bool:
+    """Names matched case-sensitively: acronyms ("US", "IS") and, for proper names (``short``),
+    other names of three letters or fewer ("LeT" must not match "let")."""
     letters = [c for c in name if c.isalpha()]
-    return bool(letters) and all(c.isupper() for c in letters) and len(letters) <= 6
+    if not letters:
+        return False
+    return (all(c.isupper() for c in letters) and len(letters) <= 6) or (
+        short and len(letters) <= 3
+    )
 
 
 class _Builder:
@@ -385,13 +454,28 @@ class _Builder:
         if doc is None:
             return
         if not isinstance(doc, dict):
-            raise ActorError(f"{source}: an actor file must be a mapping with keys such as "
-                             "'states', 'organisations', 'people'", code="E052")
-        known = {"version", "states", "organisations", "agents", "roles", "people", "offices"}
+            raise ActorError(
+                f"{source}: an actor file must be a mapping with keys such as "
+                "'states', 'organisations', 'people'",
+                code="E052",
+            )
+        known = {
+            "version",
+            "states",
+            "organisations",
+            "agents",
+            "roles",
+            "people",
+            "offices",
+            "default_gender",
+        }
         unknown = set(doc) - known
         if unknown:
-            raise ActorError(f"{source}: unknown key(s) {', '.join(sorted(unknown))}; use "
-                             f"{', '.join(sorted(known))}", code="E053")
+            raise ActorError(
+                f"{source}: unknown key(s) {', '.join(sorted(unknown))}; use "
+                f"{', '.join(sorted(known))}",
+                code="E053",
+            )
         for item in self._items(doc, "states", source):
             code = str(item.get("code", "")).upper()
             if not code:
@@ -406,8 +490,9 @@ class _Builder:
         for key, is_title in (("agents", False), ("roles", True)):
             for item in self._items(doc, key, source):
                 if "sector" not in item or "words" not in item:
-                    raise ActorError(f"{source}: each {key} entry needs 'sector' and 'words'",
-                                     code="E054")
+                    raise ActorError(
+                        f"{source}: each {key} entry needs 'sector' and 'words'", code="E054"
+                    )
                 for word in _as_list(item["words"]):
                     rid = f"{'role' if is_title else 'agent'}:{_slug(word)}"
                     if rid in self.agents:
@@ -416,11 +501,16 @@ class _Builder:
                         if word not in forms:
                             forms.append(word)
                         continue
-                    self.agents[rid] = {"name": word, "sector": str(item["sector"]),
-                                        "office": item.get("office"), "title": is_title,
-                                        "forms": [word]}
+                    self.agents[rid] = {
+                        "name": word,
+                        "sector": str(item["sector"]),
+                        "office": item.get("office"),
+                        "title": is_title,
+                        "forms": [word],
+                    }
+        default_gender = doc.get("default_gender")
         for item in self._items(doc, "people", source):
-            self._add_person(item, source)
+            self._add_person(item, source, default_gender)
         for item in self._items(doc, "offices", source):
             # Flat form: one office term per item, grouped into people by id or name.
             office_keys = ("role", "code", "start", "end", "sector", "title")
@@ -428,7 +518,7 @@ class _Builder:
             person = {k: v for k, v in item.items() if k not in office_keys}
             person["offices"] = [office]
             person.setdefault("country", item.get("code"))
-            self._add_person(person, source)
+            self._add_person(person, source, default_gender)
 
     @staticmethod
     def _items(doc: dict[str, Any], key: str, source: str) -> list[dict[str, Any]]:
@@ -437,7 +527,7 @@ class _Builder:
             raise ActorError(f"{source}: '{key}' must be a list of mappings", code="E055")
         return items
 
-    def _add_person(self, item: dict[str, Any], source: str) -> None:
+    def _add_person(self, item: dict[str, Any], source: str, default_gender: Any = None) -> None:
         name = item.get("name")
         if not name:
             raise ActorError(f"{source}: a person needs a 'name' ({item})", code="E054")
@@ -446,8 +536,9 @@ class _Builder:
             pid = f"person:{pid}"
         for office in item.get("offices") or []:
             if "role" not in office or "code" not in office:
-                raise ActorError(f"{source}: office of {name} needs 'role' and 'code'",
-                                 code="E054")
+                raise ActorError(f"{source}: office of {name} needs 'role' and 'code'", code="E054")
+        if default_gender and "gender" not in item and "gender" not in self.people.get(pid, {}):
+            item = {**item, "gender": default_gender}
         self.people[pid] = self._merge(self.people.get(pid, {}), {**item, "id": pid})
 
     def build(self, files: tuple[str, ...]) -> KnowledgeBase:
@@ -477,20 +568,21 @@ class _Builder:
                     kb.entries[pid] = Entry(pid, "place", code, None, place)
                 kb._add_name(place, Hit(pid, "place"))
         for oid, o in self.orgs.items():
-            code = normalise_code(o.get("code"))
+            org_code = normalise_code(o.get("code"))
             kind = str(o.get("kind", "organisation"))
-            kb.entries[oid] = Entry(oid, kind, code, o.get("sector"), str(o["name"]))
+            kb.entries[oid] = Entry(oid, kind, org_code, o.get("sector"), str(o["name"]))
             via = "seat" if kind == "seat" else "exact"
             kb._add_name(str(o["name"]), Hit(oid, via, _is_acronym(str(o["name"]))))
             for alias in _as_list(o.get("aliases")):
-                kb._add_name(alias, Hit(oid, "seat" if kind == "seat" else "alias",
-                                        _is_acronym(alias)))
+                kb._add_name(
+                    alias, Hit(oid, "seat" if kind == "seat" else "alias", _is_acronym(alias))
+                )
         for rid, a in self.agents.items():
             kind = "role" if a["title"] else "agent"
             kb.entries[rid] = Entry(rid, kind, None, a["sector"], a["name"], a.get("office"))
             kb.roles[rid] = Role(rid, a["sector"], a.get("office"), a["title"])
             for word in a["forms"]:
-                acr = _is_acronym(word)
+                acr = _is_acronym(word, short=False)
                 kb._add_name(word, Hit(rid, kind, acr))
                 if not acr:
                     kb._add_name(plural(word), Hit(rid, kind))
@@ -508,7 +600,10 @@ class _Builder:
             )
             names = [str(p["name"])] + [a for a in _as_list(p.get("aliases")) if a != p["name"]]
             country = normalise_code(p.get("country")) or next((o.code for o in offices), None)
-            person = Person(pid, str(p["name"]), tuple(names), country, offices, p.get("sector"))
+            gender = str(p["gender"]).lower()[:1] if p.get("gender") else None
+            person = Person(
+                pid, str(p["name"]), tuple(names), country, offices, p.get("sector"), gender
+            )
             kb.people[pid] = person
             for name in names:
                 kb._add_name(name, Hit(pid, "person"))
@@ -540,12 +635,19 @@ def _load(extra_files: tuple[str, ...]) -> KnowledgeBase:
         try:
             text = path.read_text("utf-8")
         except OSError as exc:
-            raise ActorError(f"cannot read actor file {file}: {exc}; check the path given to "
-                             "--actors or actors_files", code="E057") from exc
+            raise ActorError(
+                f"cannot read actor file {file}: {exc}; check the path given to "
+                "--actors or actors_files",
+                code="E057",
+            ) from exc
         builder.add_doc(_read_yaml(path, text, file), file)
     kb = builder.build(PACKAGED_FILES + extra_files)
-    log.info("actor knowledge base: %d entries, %d people, %d names", len(kb.entries),
-             len(kb.people), len(kb.names))
+    log.info(
+        "actor knowledge base: %d entries, %d people, %d names",
+        len(kb.entries),
+        len(kb.people),
+        len(kb.names),
+    )
     return kb
 
 
@@ -560,4 +662,3 @@ def load_kb(extra_files: Sequence[str] | Iterable[str] = ()) -> KnowledgeBase:
     """
     files = tuple(str(Path(f).resolve()) if Path(f).exists() else str(f) for f in extra_files)
     return _load(files)
-

@@ -21,6 +21,7 @@ How a document is resolved (each step is data-driven; the vocabulary is the know
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 import threading
 from collections.abc import Sequence
@@ -35,34 +36,132 @@ __all__ = ["DocResolver", "Part", "get_resolver", "resolve_text"]
 log = logging.getLogger(__name__)
 
 #: Prepositions after which a capital or city is the place of an event, not an actor.
-LOCATIVE_PREPS = frozenset({
-    "in", "at", "near", "inside", "outside", "around", "across", "throughout", "within", "into",
-    "to", "from", "toward", "towards", "outside", "via", "through", "between", "over", "on",
-})
+LOCATIVE_PREPS = frozenset(
+    {
+        "in",
+        "at",
+        "near",
+        "inside",
+        "outside",
+        "around",
+        "across",
+        "throughout",
+        "within",
+        "into",
+        "to",
+        "from",
+        "toward",
+        "towards",
+        "via",
+        "through",
+        "between",
+        "over",
+        "on",
+    }
+)
 #: Words before a title that mean "not the current holder": skip office look-up.
-NOT_CURRENT = frozenset({"former", "ex", "ex-", "late", "then", "past", "previous", "deposed",
-                         "ousted", "exiled", "future", "next", "incoming", "acting", "deputy",
-                         "vice", "new", "newly"})
+NOT_CURRENT = frozenset(
+    {
+        "former",
+        "ex",
+        "ex-",
+        "late",
+        "then",
+        "past",
+        "previous",
+        "deposed",
+        "ousted",
+        "exiled",
+        "future",
+        "next",
+        "incoming",
+        "acting",
+        "deputy",
+        "vice",
+        "new",
+        "newly",
+    }
+)
 PRONOUNS = frozenset({"he", "she"})
 OF_GLUE = (["of"], ["of", "the"])
 #: Nouns that make a capital before them a place ("the Moscow talks", "a Tokyo suburb").
-PLACE_HEADS = frozenset({
-    "talk", "summit", "meeting", "conference", "visit", "office", "airport", "street", "suburb",
-    "district", "area", "region", "resident", "hotel", "bureau", "correspondent", "stock",
-    "exchange", "marathon", "olympics", "game", "station", "university", "court", "hospital",
-    "embassy", "consulate", "headquarters", "outskirt", "centre", "center", "port", "harbor",
-    "harbour", "skyline", "mayor", "police", "municipality", "neighborhood", "neighbourhood",
-})
+PLACE_HEADS = frozenset(
+    {
+        "talk",
+        "summit",
+        "meeting",
+        "conference",
+        "visit",
+        "office",
+        "airport",
+        "street",
+        "suburb",
+        "district",
+        "area",
+        "region",
+        "resident",
+        "hotel",
+        "bureau",
+        "correspondent",
+        "stock",
+        "exchange",
+        "marathon",
+        "olympics",
+        "game",
+        "station",
+        "university",
+        "court",
+        "hospital",
+        "embassy",
+        "consulate",
+        "headquarters",
+        "outskirt",
+        "centre",
+        "center",
+        "port",
+        "harbor",
+        "harbour",
+        "skyline",
+        "mayor",
+        "police",
+        "municipality",
+        "neighborhood",
+        "neighbourhood",
+    }
+)
 #: Tokens allowed inside a compositional group between two parts.
 GLUE_POS = frozenset({"ADJ", "PROPN", "NOUN", "NUM"})
+#: Last words of organisation names that are most likely non-governmental ("... Forum").
+NGO_HEADS = frozenset({"association", "foundation", "forum", "institute", "society",
+                       "federation", "watch", "coalition", "network", "trust", "fund"})
+FUZZY_PLACE = 88.0  # rapidfuzz ratio for a misspelt state, capital or place name
 FUZZY_MIN = 84.0  # rapidfuzz ratio for a near-miss when the context names the person's country
 FUZZY_ALONE = 94.0  # ... when the context says nothing
 
 # Part categories
 COUNTRY, CAPITAL, PLACE, ORG, AGENT, ROLE, PERSON, SURNAME, NAME = (
-    "country", "capital", "place", "org", "agent", "role", "person", "surname", "name")
-_ORDER = {COUNTRY: 0, CAPITAL: 0, PLACE: 0, ORG: 1, AGENT: 2, ROLE: 2, PERSON: 3, SURNAME: 3,
-          NAME: 3}
+    "country",
+    "capital",
+    "place",
+    "org",
+    "agent",
+    "role",
+    "person",
+    "surname",
+    "name",
+)
+_ORDER = {
+    ORGNAME: 1,
+    COUNTRY: 0,
+    CAPITAL: 0,
+    PLACE: 0,
+    ORG: 1,
+    AGENT: 2,
+    ROLE: 2,
+    PERSON: 3,
+    SURNAME: 3,
+    NAME: 3,
+}
 
 
 @dataclass
@@ -75,6 +174,7 @@ class Part:
     hits: list[Hit] = field(default_factory=list)
     text: str = ""
     plural: bool = False
+    fuzzy: bool = False  # found by a near-miss of a place or state name ("Khatmandu")
 
     @property
     def hit(self) -> Hit | None:
@@ -102,6 +202,14 @@ class _PersonSeen:
     surnames: tuple[str, ...]
     office: str | None  # office key (hos, hog, fm, dm) held on the date, if known
     sentence: int
+    gender: str | None = None  # "f" / "m" when the knowledge base says
+
+
+def _possessive(tok: Any) -> bool:
+    return bool(tok.lower_.translate(_QUOTES) in ("'s", "'"))
+
+
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
 
 
 def _categorise(kb: KnowledgeBase, hit: Hit) -> str:
@@ -153,8 +261,9 @@ class Composer:
                 return self.kb.entries[part.hit.target].name
         return None
 
-    def holder(self, code: str, office: str, date: dt.date | None, word: str | None = None
-               ) -> Person | None:
+    def holder(
+        self, code: str, office: str, date: dt.date | None, word: str | None = None
+    ) -> Person | None:
         """The person who held ``office`` for ``code`` on ``date`` (unique), else None.
 
         An office with its own title ("supreme leader", "president" of Iran) is matched only by
@@ -162,10 +271,17 @@ class Composer:
         """
         day = date or dt.date.today()
         word = norm_key(word) if word else None
-        held = [(p, o) for p in self.kb.people.values() for o in p.offices
-                if o.code == code and o.holds(day)]
-        by_role = {p.id: p for p, o in held if o.role == office
-                   and (not o.title or word is None or word in norm_key(o.title))}
+        held = [
+            (p, o)
+            for p in self.kb.people.values()
+            for o in p.offices
+            if o.code == code and o.holds(day)
+        ]
+        by_role = {
+            p.id: p
+            for p, o in held
+            if o.role == office and (not o.title or word is None or word in norm_key(o.title))
+        }
         if len(by_role) == 1:
             return next(iter(by_role.values()))
         if word and not by_role:
@@ -174,17 +290,32 @@ class Composer:
                 return next(iter(by_title.values()))
         return None
 
-    def person_ref(self, person: Person, date: dt.date | None,
-                   country: Entry | None) -> tuple[ActorRef, str | None]:
+    def person_ref(
+        self,
+        person: Person,
+        date: dt.date | None,
+        country: Entry | None,
+        sector: str | None = None,
+    ) -> tuple[ActorRef, str | None]:
+        """The person's actor on ``date``; out of office, the title next to the name ("President
+        Obama" in 2000) still gives the sector and a country named with it the code."""
         ref, office = person.ref(date)
-        if office is None and country is not None and country.code != ref.code:
-            ref = ActorRef(code=country.code, sector=ref.sector, name=ref.name, kind="person",
-                           kb_id=ref.kb_id)
+        if office is None and (
+            (country is not None and country.code != ref.code) or (sector and not ref.sector)
+        ):
+            ref = ActorRef(
+                code=country.code if country is not None else ref.code,
+                sector=ref.sector or sector,
+                name=ref.name,
+                kind="person",
+                kb_id=ref.kb_id,
+            )
         return ref, office.role if office else None
 
 
-def resolve_text(kb: KnowledgeBase, text: str, date: dt.date | str | None = None
-                 ) -> tuple[ActorRef, str, str] | None:
+def resolve_text(
+    kb: KnowledgeBase, text: str, date: dt.date | str | None = None
+) -> tuple[ActorRef, str, str] | None:
     """Resolve a name or noun phrase without an article: ``(actor, via, why)`` or ``None``.
 
     Splits ``text`` into the longest known names ("Russian Foreign Minister Sergei Lavrov" ->
@@ -205,8 +336,13 @@ def resolve_text(kb: KnowledgeBase, text: str, date: dt.date | str | None = None
     while i < len(toks):
         found = None
         for j in range(min(len(toks), i + 8), i, -1):
-            key = norm_key(" ".join(toks[i:j]))
-            hits = kb.names.get(key)
+            surface = " ".join(toks[i:j])
+            key = norm_key(surface)
+            hits = [
+                h
+                for h in kb.names.get(key, ())
+                if not h.case_sensitive or surface.strip(",.;:") in kb.patterns.get(key, ())
+            ]
             if hits:
                 found = (j, hits)
                 break
@@ -215,7 +351,8 @@ def resolve_text(kb: KnowledgeBase, text: str, date: dt.date | str | None = None
             cat = _categorise(kb, hits[0])
             surface = " ".join(toks[i:j])
             plural = cat in (AGENT, ROLE) and norm_key(surface) != norm_key(
-                kb.entries[hits[0].target].name)
+                kb.entries[hits[0].target].name
+            )
             parts.append(Part(i, j, cat, list(hits), surface, plural))
             i = j
         else:
@@ -231,7 +368,7 @@ def resolve_text(kb: KnowledgeBase, text: str, date: dt.date | str | None = None
     for part in parts:
         if part.cat == PERSON and part.hit is not None:
             person = kb.people[part.hit.target]
-            ref, _ = comp.person_ref(person, day, country)
+            ref, _ = comp.person_ref(person, day, country, sector)
             _, why = kb.hit_ref(part.hit, day)
             return ref, "exact" if norm_key(part.text) == norm_key(person.name) else "alias", why
         if part.cat == SURNAME:
@@ -241,14 +378,14 @@ def resolve_text(kb: KnowledgeBase, text: str, date: dt.date | str | None = None
             on_duty = [p for p in people if p.office_on(day) is not None]
             pick = on_duty if on_duty else people
             if len(pick) == 1:
-                ref, _ = comp.person_ref(pick[0], day, country)
+                ref, _ = comp.person_ref(pick[0], day, country, sector)
                 return ref, "surname", f"{part.text} is the surname of {pick[0].name}"
     office = comp.office_key(parts)
     if country is not None and office and country.code:
-        person = comp.holder(country.code, office, day, comp.role_word(parts))
-        if person is not None:
-            ref, _ = comp.person_ref(person, day, country)
-            return ref, "role", f"{person.name} held that office for {country.code} on {day}"
+        holder = comp.holder(country.code, office, day, comp.role_word(parts))
+        if holder is not None:
+            ref, _ = comp.person_ref(holder, day, country, sector)
+            return ref, "role", f"{holder.name} held that office for {country.code} on {day}"
     orgs = [p for p in parts if p.cat == ORG]
     if orgs and orgs[0].hit is not None:
         entry = kb.entries[orgs[0].hit.target]
@@ -257,11 +394,19 @@ def resolve_text(kb: KnowledgeBase, text: str, date: dt.date | str | None = None
     if country is not None:
         cparts = [p for p in parts if p.cat in (COUNTRY, CAPITAL)]
         if sector is not None:
-            kind = "person" if office or any(p.cat == ROLE and not p.plural for p in parts) else (
-                "agent")
+            kind = (
+                "person"
+                if office or any(p.cat == ROLE and not p.plural for p in parts)
+                else ("agent")
+            )
             via = "demonym+agent" if cparts[0].hit and cparts[0].hit.via == "demonym" else "agent"
-            return (ActorRef(code=country.code, sector=sector, name=country.name, kind=kind,
-                             kb_id=country.id), via, f"{country.name} + sector {sector}")
+            return (
+                ActorRef(
+                    code=country.code, sector=sector, name=country.name, kind=kind, kb_id=country.id
+                ),
+                via,
+                f"{country.name} + sector {sector}",
+            )
         hit = cparts[0].hit
         assert hit is not None
         if hit.via == "capital":
@@ -273,8 +418,11 @@ def resolve_text(kb: KnowledgeBase, text: str, date: dt.date | str | None = None
         ref, why = kb.hit_ref(places[0].hit, day)
         return ref, "location", why
     if sector is not None:
-        return (ActorRef(code=None, sector=sector, name=None, kind="agent", kb_id=None), "agent",
-                f"agent noun gives sector {sector}")
+        return (
+            ActorRef(code=None, sector=sector, name=None, kind="agent", kb_id=None),
+            "agent",
+            f"agent noun gives sector {sector}",
+        )
     return None
 
 
@@ -297,6 +445,7 @@ class DocResolver:
             self.surname_matcher.add("surname:" + key, [make(f) for f in sorted(forms)])
         self.vocab = vocab
         self._names: list[tuple[str, str]] | None = None
+        self._places: list[tuple[str, Hit]] | None = None
 
     # ------------------------------------------------------------------ finding
     def _accept(self, span: Any, hit: Hit, key: str) -> bool:
@@ -308,8 +457,7 @@ class DocResolver:
             return True
         # Proper names start with a capital ("Turkey", not "turkey"), unless the name itself is
         # written in lower case ("al-Qaeda").
-        return text[:1].isupper() or not text[:1].isalpha() or text in self.kb.patterns.get(
-            key, ())
+        return text[:1].isupper() or not text[:1].isalpha() or text in self.kb.patterns.get(key, ())
 
     def find_parts(self, doc: Any) -> list[Part]:
         """Every knowledge-base name, surname and unknown person in ``doc``, without overlaps."""
@@ -326,12 +474,13 @@ class DocResolver:
                 continue
             cat = _categorise(self.kb, hits[0])
             plural = cat in (AGENT, ROLE) and norm_key(span.text) != norm_key(
-                self.kb.entries[hits[0].target].name)
+                self.kb.entries[hits[0].target].name
+            )
             if cat == PERSON or len(hits) > 1:
                 hits.sort(key=lambda h: h.target not in self.kb.people)
             info[(start, end)] = Part(start, end, cat, hits, span.text, plural)
             cands.append(span)
-        for match_id, start, end in self.surname_matcher(doc):
+        for _match_id, start, end in self.surname_matcher(doc):
             if (start, end) not in info:
                 span = doc[start:end]
                 info[(start, end)] = Part(start, end, SURNAME, [], span.text)
@@ -342,48 +491,93 @@ class DocResolver:
         for span in filter_spans(cands):
             part = info[(span.start, span.end)]
             if part.cat not in (PERSON, ROLE, SURNAME) and any(
-                e.start <= span.start and span.end <= e.end and len(e) > len(span)
-                and not self._title_like(doc, e, span) for e in person_ents
+                e.start <= span.start
+                and span.end <= e.end
+                and len(e) > len(span)
+                and not self._title_like(doc, e, span)
+                for e in person_ents
             ):
                 continue  # "Jordan" in "Michael Jordan"
             if part.cat in (CAPITAL, PLACE) and any(
-                e.start <= span.start and span.end <= e.end and len(e) > len(span)
-                for e in org_ents
+                e.start <= span.start and span.end <= e.end and len(e) > len(span) for e in org_ents
             ):
                 continue  # "Moscow" in "Moscow State University"
             if part.cat == SURNAME and (doc[span.start].pos_ not in ("PROPN", "NOUN", "X")):
                 continue
+            if part.cat == AGENT and doc[span.end - 1].pos_ == "ADJ":
+                continue  # "national security", "military action": adjectives, not agents
+            if part.cat in (AGENT, ROLE) and any(
+                e.start <= span.start and span.end < e.end for e in org_ents
+            ):
+                continue  # "Government Development Bank": part of an organisation's name
             kept.append(part)
-        # A surname inside a longer unknown PERSON entity ("Tara Kono") is part of that name.
-        by_start = {p.start: p for p in kept}
+        # Unknown people: spaCy PERSON entities whose last word no known name covers. A surname
+        # inside a longer name ("Tara Kono", "Richard Nixon") is part of that name.
         for ent in person_ents:
-            toks = [t.i for t in ent if not (t.is_punct or t.lower_ in ("'s", "\u2019s"))]
-            inner = [by_start[i] for i in toks if i in by_start and by_start[i].cat == SURNAME]
-            if inner and len(toks) > 1:
-                free = [i for i in toks if not any(p.start <= i < p.end for p in kept
-                                                   if p.cat != SURNAME)]
-                if free and free[-1] == inner[-1].end - 1:
-                    kept = [p for p in kept if p not in inner]
-                    kept.append(Part(free[0], free[-1] + 1, NAME, [],
-                                     doc[free[0]:free[-1] + 1].text))
-        covered = {i for p in kept for i in range(p.start, p.end)}
-        for ent in person_ents:
-            toks = [t for t in ent if not (t.is_punct or t.lower_ in ("'s", "\u2019s"))]
+            toks = self._name_tokens(ent)
             if not toks:
                 continue
-            start, end = toks[0].i, toks[-1].i + 1
-            if any(i in covered for i in range(start, end)):
-                # Keep the uncovered tail of "Foreign Minister Sergei Lavrov"-style entities.
-                free = [i for i in range(start, end) if i not in covered]
-                if not free or free[-1] != end - 1:
-                    continue
-                start = free[0]
-                if any(i in covered for i in range(start, end)):
-                    continue
-            kept.append(Part(start, end, NAME, [], doc[start:end].text))
-            covered.update(range(start, end))
+            first, last_i = toks[0], toks[-1]
+            blockers = [p for p in kept if p.cat != SURNAME and p.start <= last_i and p.end > first]
+            if any(p.start <= last_i < p.end for p in blockers):
+                continue
+            begin = last_i
+            while begin - 1 >= first and not any(p.start <= begin - 1 < p.end for p in blockers):
+                begin -= 1
+            inner = [
+                p for p in kept if p.cat == SURNAME and begin <= p.start and p.end <= last_i + 1
+            ]
+            if begin == last_i and inner:
+                continue  # a lone surname stays a surname
+            kept = [p for p in kept if p not in inner]
+            kept.append(Part(begin, last_i + 1, NAME, [], doc[begin : last_i + 1].text))
+        covered = {i for p in kept for i in range(p.start, p.end)}
+        for ent in doc.ents:
+            if any(i in covered for i in range(ent.start, ent.end)):
+                continue
+            if ent.label_ in ("GPE", "NORP", "LOC"):
+                hit = self._fuzzy_place(ent.text)
+                if hit is not None:
+                    cat = _categorise(self.kb, hit)
+                    kept.append(Part(ent.start, ent.end, cat, [hit], ent.text, fuzzy=True))
+            elif ent.label_ == "ORG" and ent[-1].lower_ in NGO_HEADS and len(ent) > 1:
+                kept.append(Part(ent.start, ent.end, ORGNAME, [], ent.text))
         kept.sort(key=lambda p: p.start)
         return kept
+
+    def _fuzzy_place(self, text: str) -> Hit | None:
+        """A near-miss of a state, demonym, capital or place name ("Khatmandu", "Afganistan")."""
+        from rapidfuzz import fuzz, process
+
+        if self._places is None:
+            self._places = [
+                (key, hits[0])
+                for key, hits in self.kb.names.items()
+                if len(key) >= 6
+                and hits[0].via in ("exact", "alias", "demonym", "capital", "place")
+                and hits[0].target.startswith(("state:", "place:"))
+                and not hits[0].case_sensitive
+            ]
+        query = norm_key(text)
+        if len(query) < 6:
+            return None
+        best = process.extractOne(
+            query, [k for k, _ in self._places], scorer=fuzz.ratio, score_cutoff=FUZZY_PLACE
+        )
+        return self._places[best[2]][1] if best else None
+
+    @staticmethod
+    def _name_tokens(ent: Any) -> list[int]:
+        """Token indices of a PERSON entity without line breaks, punctuation or possessives."""
+        toks = list(ent)
+        breaks = [k for k, t in enumerate(toks) if t.is_space or "\n" in t.text]
+        if breaks:
+            toks = toks[breaks[-1] + 1 :]
+        while toks and (toks[-1].is_punct or toks[-1].tag_ == "POS" or _possessive(toks[-1])):
+            toks.pop()
+        while toks and toks[0].is_punct:
+            toks.pop(0)
+        return [t.i for t in toks]
 
     def _title_like(self, doc: Any, ent: Any, span: Any) -> bool:
         # "Russian Foreign Minister Sergei Lavrov" is sometimes one PERSON entity: a demonym at
@@ -397,7 +591,7 @@ class DocResolver:
         if len(gap) > 3:
             return False
         for tok in gap:
-            if tok.lower_ in ("'s", "\u2019s", "'", "-"):
+            if _possessive(tok) or tok.text == "-":
                 continue
             if tok.pos_ not in GLUE_POS or tok.is_punct or tok.like_num:
                 return False
@@ -410,13 +604,17 @@ class DocResolver:
             if groups:
                 last = groups[-1][-1]
                 order_ok = _ORDER[part.cat] > _ORDER[last.cat] or (
-                    part.cat in (AGENT, ROLE) and last.cat in (AGENT, ROLE))
+                    part.cat in (AGENT, ROLE) and last.cat in (AGENT, ROLE)
+                )
                 if last.cat in (PERSON, SURNAME, NAME):
                     order_ok = False
                 # "president of Armenia", "the government of the Republic of Velmora"
-                of_country = (last.cat in (AGENT, ROLE) and part.cat in (COUNTRY, ORG, CAPITAL)
-                              and [t.lower_ for t in doc[last.end:part.start]] in OF_GLUE)
-                if of_country or order_ok and self._glue_ok(doc, last.end, part.start):
+                of_country = (
+                    last.cat in (AGENT, ROLE)
+                    and part.cat in (COUNTRY, ORG, CAPITAL)
+                    and [t.lower_ for t in doc[last.end : part.start]] in OF_GLUE
+                )
+                if of_country or (order_ok and self._glue_ok(doc, last.end, part.start)):
                     groups[-1].append(part)
                     continue
             groups.append([part])
@@ -426,9 +624,11 @@ class DocResolver:
     def _is_location(self, doc: Any, part: Part, group: list[Part]) -> bool:
         if len(group) > 1:
             return False
-        span = doc[part.start:part.end]
+        span = doc[part.start : part.end]
         root = span.root
         head = root.head
+        if span.text.isupper() and len(span.text) > 3 and span.start == span.sent.start:
+            return True  # a dateline: "WASHINGTON - The president said ..."
         if root.dep_ == "pobj" and head.lower_ in LOCATIVE_PREPS:
             return True
         # "in Tokyo and Seoul": the second conjunct inherits the preposition.
@@ -436,26 +636,38 @@ class DocResolver:
             return True
         if root.dep_ in ("compound", "nmod", "amod") and head.lemma_.lower() in PLACE_HEADS:
             return True  # "the Moscow talks": a place, not an actor
-        if root.dep_ == "appos" and head.ent_type_ in ("GPE", "LOC", "FAC"):
-            return True
-        return False
+        return bool(root.dep_ == "appos" and head.ent_type_ in ("GPE", "LOC", "FAC"))
 
     def _not_current(self, doc: Any, group: list[Part]) -> bool:
         start = group[0].start
-        window = doc[max(0, start - 2):start]
+        window = doc[max(0, start - 2) : start]
         return any(t.lower_.strip("-") in NOT_CURRENT for t in window) or any(
             t.lower_ in NOT_CURRENT or t.lower_.startswith("ex-")
-            for p in group for t in doc[p.start:p.end])
+            for p in group
+            for t in doc[p.start : p.end]
+        )
 
     def _context_codes(self, doc: Any, sent_codes: dict[int, list[str]], tok: int) -> list[str]:
         return sent_codes.get(doc[tok].sent.start, [])
+
+    def _first_last(self, text: str, date: dt.date | None) -> Person | None:
+        """A known person with the same first and last name ("Vladimir V. Putin")."""
+        words = norm_key(text).split()
+        if len(words) < 2:
+            return None
+        found = []
+        for person in self.kb.people_named(words[-1]):
+            if any(norm_key(n).split()[0] == words[0] for n in person.names):
+                found.append(person)
+        if len(found) > 1:
+            found = [p for p in found if p.office_on(date) is not None]
+        return found[0] if len(found) == 1 else None
 
     def _fuzzy(self, text: str, codes: list[str], date: dt.date | None) -> Person | None:
         from rapidfuzz import fuzz, process
 
         if self._names is None:
-            self._names = [(norm_key(n), pid) for pid, p in self.kb.people.items()
-                           for n in p.names]
+            self._names = [(norm_key(n), pid) for pid, p in self.kb.people.items() for n in p.names]
         query = norm_key(text)
         if " " not in query:
             return None
@@ -464,15 +676,18 @@ class DocResolver:
         for _name, score, idx in best:
             person = self.kb.people[self._names[idx][1]]
             code = person.ref(date)[0].code
-            if (code in codes and person.office_on(date) is not None) or score >= FUZZY_ALONE:
+            agrees = code in codes and person.office_on(date) is not None
+            if agrees or (not codes and score >= FUZZY_ALONE):
                 return person
         return None
 
-    def resolve_doc(self, doc: Any, date: dt.date | None, article: Article | None = None
-                    ) -> list[Mention]:
+    def resolve_doc(
+        self, doc: Any, date: dt.date | None, article: Article | None = None
+    ) -> list[Mention]:
         """All actor mentions of ``doc`` in document order (offsets into ``doc.text``)."""
         parts = self.find_parts(doc)
         groups = self.group(doc, parts)
+        shared = self._shared_sectors(doc, groups)
         # Country codes named in each sentence: context for fuzzy names and unknown people.
         sent_codes: dict[int, list[str]] = {}
         for part in parts:
@@ -491,14 +706,18 @@ class DocResolver:
         for start, group in items:
             sent_no = sent_index.get(doc[start].sent.start, 0)
             if group is None:
-                res = self._pronoun(seen, sent_no)
+                res = self._pronoun(seen, sent_no, doc[start].lower_)
                 if res is None:
                     continue
                 s, e = start, start + 1
             else:
-                res = self._resolve_group(doc, group, date, seen, sent_codes, sent_no)
+                res = self._resolve_group(
+                    doc, group, date, seen, sent_codes, sent_no, shared.get(group[0].start)
+                )
                 if res is None:
                     continue
+                if any(p.fuzzy for p in group):
+                    res.via, res.confidence = "fuzzy", min(res.confidence, 0.7)
                 s, e = group[0].start, group[-1].end
             span = doc[s:e]
             label = ents.get((s, e), "") or (span.root.ent_type_ if group else "")
@@ -506,8 +725,17 @@ class DocResolver:
                 fld, cs, ce = article.locate(span.start_char, span.end_char)
             else:
                 fld, cs, ce = "text", span.start_char, span.end_char
-            mention = Mention(text=span.text, start=cs, end=ce, actor=res.actor, via=res.via,
-                              field=fld, confidence=res.confidence, label=label, ref=res.ref)
+            mention = Mention(
+                text=span.text,
+                start=cs,
+                end=ce,
+                actor=res.actor,
+                via=res.via,
+                field=fld,
+                confidence=res.confidence,
+                label=label,
+                ref=res.ref,
+            )
             if res.person_key and res.actor is not None:
                 surnames = self._surnames_of(res.actor, group)
                 office = None
@@ -516,15 +744,34 @@ class DocResolver:
                     office = held.role if held else None
                 elif group is not None:
                     office = self.comp.office_key(group)
-                seen.append(_PersonSeen(res.person_key, res.actor, len(mentions), surnames,
-                                        office, sent_no))
+                seen.append(
+                    _PersonSeen(
+                        res.person_key,
+                        res.actor,
+                        len(mentions),
+                        surnames,
+                        office,
+                        sent_no,
+                        self._gender(res, group),
+                    )
+                )
             mentions.append(mention)
         return mentions
+
+    def _gender(self, res: Resolved, group: list[Part] | None) -> str | None:
+        if res.actor is not None and res.actor.kb_id in self.kb.people:
+            return self.kb.people[res.actor.kb_id].gender
+        if res.via == "pronoun" and group is None:
+            return None
+        return None
 
     def _surnames_of(self, actor: ActorRef, group: list[Part] | None) -> tuple[str, ...]:
         names: list[str] = []
         if actor.kb_id in self.kb.people:
-            names.extend(norm_key(s) for s in self.kb.people[actor.kb_id].surnames)
+            person = self.kb.people[actor.kb_id]
+            names.extend(norm_key(s) for s in person.surnames)
+            # A known person is also called by first name later on ("Hillary").
+            names.extend(norm_key(n.split()[0]) for n in person.names if len(n.split()) > 1)
         if actor.name:
             names.append(norm_key(actor.name.split()[-1]))
         if group is not None:
@@ -532,25 +779,52 @@ class DocResolver:
         return tuple(dict.fromkeys(names))
 
     @staticmethod
-    def _pronoun(seen: list[_PersonSeen], sent_no: int) -> Resolved | None:
+    def _pronoun(seen: list[_PersonSeen], sent_no: int, word: str) -> Resolved | None:
+        want = "f" if word == "she" else "m"
         for person in reversed(seen):
-            if sent_no - person.sentence <= 2:
-                return Resolved(person.actor, "pronoun", 0.6, person.mention_index)
-            break
+            if sent_no - person.sentence > 2:
+                break
+            if person.gender and person.gender != want:
+                continue  # "she" is not the man named last
+            return Resolved(person.actor, "pronoun", 0.6, person.mention_index)
         return None
 
-    def _resolve_group(self, doc: Any, group: list[Part], date: dt.date | None,
-                       seen: list[_PersonSeen], sent_codes: dict[int, list[str]], sent_no: int
-                       ) -> Resolved | None:
+    def _shared_sectors(self, doc: Any, groups: list[list[Part]]) -> dict[int, str]:
+        """Sectors shared by coordination: "Hungarian and Romanian officials" -> both GOV."""
+        out: dict[int, str] = {}
+        for a, b in itertools.pairwise(groups):
+            if len(a) != 1 or a[0].cat != COUNTRY or b[0].cat != COUNTRY:
+                continue
+            if any(p.cat in (PERSON, SURNAME, NAME) for p in b):
+                continue
+            gap = [t.lower_ for t in doc[a[-1].end : b[0].start]]
+            if gap not in (["and"], ["or"], [","], [",", "and"]):
+                continue
+            sector, _ = self.comp.first_sector(b)
+            if sector is not None:
+                out[a[0].start] = sector
+        return out
+
+    def _resolve_group(
+        self,
+        doc: Any,
+        group: list[Part],
+        date: dt.date | None,
+        seen: list[_PersonSeen],
+        sent_codes: dict[int, list[str]],
+        sent_no: int,
+        shared_sector: str | None = None,
+    ) -> Resolved | None:
         kb, comp = self.kb, self.comp
         country, cpart = comp.country_of(group)
         sector, _ = comp.first_sector(group)
+        sector = sector or shared_sector
         office = comp.office_key(group)
         last = group[-1]
         # 1. A known person (exact name or alias).
         if last.cat == PERSON and last.hit is not None:
             person = kb.people[last.hit.target]
-            ref, _ = comp.person_ref(person, date, country)
+            ref, _ = comp.person_ref(person, date, country, sector)
             via = "exact" if norm_key(last.text) == norm_key(person.name) else "alias"
             return Resolved(ref, via, 1.0 if ref.sector else 0.8, person_key=person.id)
         # 2. A surname: the person introduced earlier, else a unique office holder of the day.
@@ -567,15 +841,19 @@ class DocResolver:
             if country is not None:
                 on_duty = [p for p in on_duty if p.ref(date)[0].code == country.code]
             if office:
-                on_duty = [p for p in on_duty if (o := p.office_on(date)) and o.role == office] \
-                    or on_duty
+                on_duty = [
+                    p for p in on_duty if (o := p.office_on(date)) and o.role == office
+                ] or on_duty
             if len(on_duty) == 1:
-                ref, _ = comp.person_ref(on_duty[0], date, country)
+                ref, _ = comp.person_ref(on_duty[0], date, country, sector)
                 return Resolved(ref, "surname", 0.75, person_key=on_duty[0].id)
-            if not on_duty and len(people) == 1 and (
-                    country is None or people[0].country == country.code):
+            if (
+                not on_duty
+                and len(people) == 1
+                and (country is None or people[0].country == country.code)
+            ):
                 # A well-known person out of office that day ("President Reagan" in 2000).
-                ref, _ = comp.person_ref(people[0], date, country)
+                ref, _ = comp.person_ref(people[0], date, country, sector)
                 return Resolved(ref, "surname", 0.6, person_key=people[0].id)
             last = Part(last.start, last.end, NAME, [], last.text)
             group = [*group[:-1], last]
@@ -583,34 +861,43 @@ class DocResolver:
         if last.cat == NAME:
             name = last.text
             codes = [country.code] if country is not None and country.code else []
-            codes += self._appos_codes(doc, last, seen, sent_codes) or \
-                self._context_codes(doc, sent_codes, last.start)
-            person = self._fuzzy(name, codes, date)
-            if person is not None:
-                ref, _ = comp.person_ref(person, date, country)
-                return Resolved(ref, "fuzzy", 0.7, person_key=person.id)
+            codes += self._appos_codes(doc, last, seen, sent_codes) or self._context_codes(
+                doc, sent_codes, last.start
+            )
+            same = self._first_last(name, date)
+            if same is not None:
+                ref, _ = comp.person_ref(same, date, country, sector)
+                return Resolved(ref, "alias", 0.9, person_key=same.id)
+            near = self._fuzzy(name, codes, date)
+            if near is not None:
+                ref, _ = comp.person_ref(near, date, country, sector)
+                return Resolved(ref, "fuzzy", 0.7, person_key=near.id)
             key = norm_key(name.split()[-1])
             for p in reversed(seen):
                 if key in p.surnames and len(name.split()) == 1:
                     return Resolved(p.actor, "surname", 0.85, p.mention_index, p.key)
             if country is not None:
-                via = "demonym+agent" if cpart and cpart.hit and cpart.hit.via == "demonym" \
+                via = (
+                    "demonym+agent"
+                    if cpart and cpart.hit and cpart.hit.via == "demonym"
                     else "role"
+                )
                 ref = ActorRef(code=country.code, sector=sector, name=name, kind="person")
                 return Resolved(ref, via, 0.8, person_key="name:" + norm_key(name))
             org_parts = [p for p in group if p.cat == ORG and p.hit is not None]
             if org_parts and org_parts[-1].hit is not None:
                 org = kb.entries[org_parts[-1].hit.target]
-                ref = ActorRef(code=org.code, sector=sector or org.sector, name=name,
-                               kind="person")
+                ref = ActorRef(code=org.code, sector=sector or org.sector, name=name, kind="person")
                 return Resolved(ref, "role", 0.8, person_key="name:" + norm_key(name))
             appos = self._appos_codes(doc, last, seen, sent_codes)
-            distinct = list(dict.fromkeys(appos or self._context_codes(doc, sent_codes,
-                                                                       last.start)))
+            # Only a title or an apposition makes the sentence's country a person's country.
+            context = self._context_codes(doc, sent_codes, last.start) if sector is not None else []
+            distinct = list(dict.fromkeys(appos or context))
             if len(distinct) == 1:
                 ref = ActorRef(code=distinct[0], sector=sector, name=name, kind="person")
-                return Resolved(ref, "context", 0.4 if not appos else 0.7,
-                                person_key="name:" + norm_key(name))
+                return Resolved(
+                    ref, "context", 0.4 if not appos else 0.7, person_key="name:" + norm_key(name)
+                )
             ref = ActorRef(code=None, sector=sector, name=name, kind="person")
             return Resolved(ref, "entity", 0.3, person_key="name:" + norm_key(name))
         # 4. A title without a name: the person met earlier, else the office holder of the day.
@@ -623,31 +910,45 @@ class DocResolver:
             if country is not None and office and country.code:
                 holder = comp.holder(country.code, office, date, comp.role_word(group))
                 if holder is not None:
-                    ref, _ = comp.person_ref(holder, date, country)
+                    ref, _ = comp.person_ref(holder, date, country, sector)
                     return Resolved(ref, "role", 0.75, person_key=holder.id)
         # 5. Organisations, seats and groups (an agent noun after them gives the sector).
         orgs = [p for p in group if p.cat == ORG]
         if orgs and orgs[-1].hit is not None:
             entry = kb.entries[orgs[-1].hit.target]
+            if entry.kind == "ethnic":
+                # "Kurdish rebels", "Tamil refugees": coded by the country they are in.
+                here = [c for c in self._context_codes(doc, sent_codes, group[0].start) if c]
+                code = country.code if country is not None else (here[0] if here else entry.code)
+                ref = ActorRef(code=code, sector=sector or entry.sector, name=entry.name,
+                               kind="group", kb_id=entry.id)
+                return Resolved(ref, "context" if code != entry.code else "demonym", 0.6)
             via = "metonym" if orgs[-1].hit.via == "seat" else orgs[-1].hit.via
             return Resolved(entry.ref(sector), via, 0.95)
+        if last.cat == ORGNAME:
+            code = country.code if country is not None else "NGO"
+            ref = ActorRef(code=code, sector=sector, name=last.text, kind="ngo")
+            return Resolved(ref, "entity", 0.4)
         # 6. Country (or capital) plus agent nouns: "Japanese officials", "Khartoum government".
         if country is not None and cpart is not None and cpart.hit is not None:
             if group[0].start > 0 and doc[group[0].start - 1].lower_ == "ethnic":
                 # "ethnic Albanians" in Macedonia: a minority, coded by where they live.
-                others = [c for c in self._context_codes(doc, sent_codes, group[0].start)
-                          if c != country.code]
+                others = [
+                    c
+                    for c in self._context_codes(doc, sent_codes, group[0].start)
+                    if c != country.code
+                ]
                 if others:
-                    ref = ActorRef(code=others[0], sector=sector, name=country.name,
-                                   kind="agent")
+                    ref = ActorRef(code=others[0], sector=sector, name=country.name, kind="agent")
                     return Resolved(ref, "context", 0.5)
             if sector is not None:
                 kind = "person" if roles else "agent"
                 via = "demonym+agent" if cpart.hit.via == "demonym" else "agent"
                 if cpart.cat == CAPITAL:
                     via = "metonym"
-                ref = ActorRef(code=country.code, sector=sector, name=country.name, kind=kind,
-                               kb_id=country.id)
+                ref = ActorRef(
+                    code=country.code, sector=sector, name=country.name, kind=kind, kb_id=country.id
+                )
                 return Resolved(ref, via, 0.9)
             if cpart.cat == CAPITAL:
                 if self._is_location(doc, cpart, group):
@@ -662,17 +963,18 @@ class DocResolver:
             ref, _ = kb.hit_ref(places[0].hit, date)
             return Resolved(ref, "location", 0.9)
         if sector is not None:
-            root = doc[group[0].start:group[-1].end].root
+            root = doc[group[0].start : group[-1].end].root
             if root.dep_ == "compound" and root.head.pos_ in ("NOUN", "PROPN"):
                 return None  # "press conference", "regime change": not an actor
             kind = "person" if roles else "agent"
             return Resolved(ActorRef(code=None, sector=sector, name=None, kind=kind), "agent", 0.5)
         return None
 
-    def _appos_codes(self, doc: Any, part: Part, seen: list[_PersonSeen],
-                     sent_codes: dict[int, list[str]]) -> list[str]:
+    def _appos_codes(
+        self, doc: Any, part: Part, seen: list[_PersonSeen], sent_codes: dict[int, list[str]]
+    ) -> list[str]:
         # "Japanese counterpart, Tara Kono": the name is in apposition to a coded phrase.
-        root = doc[part.start:part.end].root
+        root = doc[part.start : part.end].root
         if root.dep_ == "appos" or (part.start >= 2 and doc[part.start - 1].text == ","):
             head = root.head if root.dep_ == "appos" else doc[part.start - 2]
             for tok in head.subtree:
@@ -698,4 +1000,3 @@ def get_resolver(kb: KnowledgeBase, vocab: Any) -> DocResolver:
         if key not in _resolvers:
             _resolvers[key] = DocResolver(kb, vocab)
         return _resolvers[key]
-

@@ -75,6 +75,7 @@ def code_chunks(
     max_pending: int | None = None,
     run_id: int | None = None,
     now: str | None = None,
+    recycle: int = 200,
 ) -> Iterator[Batch]:
     """Code chunks of articles and yield one :class:`Batch` per chunk as each is done.
 
@@ -84,6 +85,7 @@ def code_chunks(
         workers: worker processes (0: one per core); 1 codes in this process.
         max_pending: chunks in flight at most (default: two per worker).
         run_id, now: stamped on the rows.
+        recycle: chunks a worker codes before it is replaced by a fresh one (0: never).
 
     Yields:
         Batches in completion order (not input order when ``workers`` > 1).
@@ -97,8 +99,14 @@ def code_chunks(
     ctx = multiprocessing.get_context("spawn")
     level = logging.getLogger().getEffectiveLevel()
     pending: set[Future[Batch]] = set()
+    # A worker is replaced after ``recycle`` chunks: spaCy's string store and the allocator
+    # only grow in a long-lived process, and a fresh worker caps that at a small load cost.
     with ProcessPoolExecutor(
-        max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(settings, level)
+        max_workers=workers,
+        mp_context=ctx,
+        initializer=_init_worker,
+        initargs=(settings, level),
+        max_tasks_per_child=recycle or None,
     ) as pool:
         try:
             for chunk in chunks:

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import logging
 import os
+import re
+import sys
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -37,21 +39,41 @@ def spark_session(workers: int, app: str = "detente") -> Any:
     try:
         from pyspark.sql import SparkSession
     except ImportError as exc:
-        raise PipelineError("the Spark engine needs pyspark: pip install 'detente[spark]' "
-                            "(and Java 17)", code="E024") from exc
+        raise PipelineError(
+            "the Spark engine needs pyspark: pip install 'detente[spark]' (and Java 17)",
+            code="E024",
+        ) from exc
     master = os.environ.get("SPARK_MASTER", f"local[{max(1, workers)}]")
+    # Executors must run this interpreter (the one where detente and spaCy are installed).
+    # (PySpark reads $PYSPARK_PYTHON when the context starts; the conf is for spark-submit.)
+    python = os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     try:
-        return (SparkSession.builder.appName(app).master(master)
-                .config("spark.python.worker.reuse", "true")
-                .config("spark.ui.enabled", "false")
-                .getOrCreate())
+        session = (
+            SparkSession.builder.appName(app)
+            .master(master)
+            .config("spark.python.worker.reuse", "true")
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.pyspark.python", python)
+            .config("spark.pyspark.driver.python", sys.executable)
+            .getOrCreate()
+        )
     except Exception as exc:  # Java missing or the cluster unreachable
-        raise PipelineError(f"cannot start Spark ({master}): {exc}; is Java 17 installed?",
-                            code="E025") from exc
+        raise PipelineError(
+            f"cannot start Spark ({master}): {exc}; is Java 17 installed?", code="E025"
+        ) from exc
+    session.sparkContext.setLogLevel("ERROR")
+    return session
 
 
-def _code_partition(settings: Settings, run_id: int | None, now: str | None
-                    ) -> Any:
+def _python_error(text: str) -> str:
+    """The Python exception line inside a Spark error (not the JVM stack around it)."""
+    lines = [ln.strip() for ln in text.splitlines()]
+    found = [ln for ln in lines if re.match(r"^[A-Za-z_.]*(Error|Exception)\b.*:", ln)]
+    return found[-1] if found else (lines[0] if lines else text)
+
+
+def _code_partition(settings: Settings, run_id: int | None, now: str | None) -> Any:
     def run(chunks: Iterable[list[Article]]) -> Iterator[Batch]:
         from .local import code_chunk
 
@@ -61,9 +83,15 @@ def _code_partition(settings: Settings, run_id: int | None, now: str | None
     return run
 
 
-def code_chunks_spark(chunks: Iterable[list[Article]], *, settings: Settings, workers: int = 0,
-                      run_id: int | None = None, now: str | None = None,
-                      wave: int | None = None) -> Iterator[Batch]:
+def code_chunks_spark(
+    chunks: Iterable[list[Article]],
+    *,
+    settings: Settings,
+    workers: int = 0,
+    run_id: int | None = None,
+    now: str | None = None,
+    wave: int | None = None,
+) -> Iterator[Batch]:
     """Code chunks of articles on Spark and yield one :class:`Batch` per chunk.
 
     Args:
@@ -84,7 +112,14 @@ def code_chunks_spark(chunks: Iterable[list[Article]], *, settings: Settings, wo
 
     def flush() -> Iterator[Batch]:
         rdd = sc.parallelize(group, numSlices=len(group))
-        yield from rdd.mapPartitions(fn).toLocalIterator()
+        try:
+            yield from rdd.mapPartitions(fn).toLocalIterator()
+        except Exception as exc:  # a failed Spark job: say what failed, not the JVM stack
+            raise PipelineError(
+                f"Spark job failed: {_python_error(str(exc))}; run with "
+                "--engine local to see the Python error",
+                code="E026",
+            ) from exc
 
     for chunk in chunks:
         if chunk:

@@ -30,8 +30,28 @@ from ..records import Article, Mention
 
 __all__ = ["score"]
 
-SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "OPP", "REB", "PTY", "SPY", "BUS", "MED",
-                     "JRN", "CVL", "REL", "EDU", "LAB", "REF", "CRM"})
+SECTORS = frozenset(
+    {
+        "GOV",
+        "MIL",
+        "COP",
+        "JUD",
+        "LEG",
+        "OPP",
+        "REB",
+        "PTY",
+        "SPY",
+        "BUS",
+        "MED",
+        "JRN",
+        "CVL",
+        "REL",
+        "EDU",
+        "LAB",
+        "REF",
+        "CRM",
+    }
+)
 
 
 def _read(gold: Path, limit: int | None) -> list[dict[str, Any]]:
@@ -50,7 +70,7 @@ def _read(gold: Path, limit: int | None) -> list[dict[str, Any]]:
 
 
 def _actors(record: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    out = []
+    out: list[tuple[str, dict[str, Any]]] = []
     for role in ("source", "target"):
         value = record.get(role)
         if isinstance(value, list):
@@ -93,8 +113,12 @@ def score(gold: Path, settings: Settings, limit: int | None = None) -> dict[str,
     if not records:
         raise EvalError(f"gold set {gold} has no records", code="E084")
     pipeline = Pipeline.from_settings(settings, stages=("nlp", "actors"), on_error="raise")
-    arts = [make_article(f"<gold:{r.get('id')}>", str(r.get("text", "")).strip(),
-                         published=r.get("date")) for r in records]
+    arts = [
+        make_article(
+            f"<gold:{r.get('id')}>", str(r.get("text", "")).strip(), published=r.get("date")
+        )
+        for r in records
+    ]
     coded: list[Article] = list(pipeline.pipe(arts))
     n = correct = missed = sector_n = sector_ok = 0
     by_role: dict[str, list[int]] = {"source": [0, 0], "target": [0, 0]}
@@ -117,11 +141,17 @@ def score(gold: Path, settings: Settings, limit: int | None = None) -> dict[str,
                     sector_n += 1
                     sector_ok += int(mention.actor.sector == sector)
             elif len(errors) < 60:
-                errors.append({"id": record.get("id"), "role": role,
-                               "actor_text": actor.get("actorText"), "gold": gold_code,
-                               "predicted": predicted,
-                               "mention": mention.text if mention else None,
-                               "via": mention.via if mention else None})
+                errors.append(
+                    {
+                        "id": record.get("id"),
+                        "role": role,
+                        "actor_text": actor.get("actorText"),
+                        "gold": gold_code,
+                        "predicted": predicted,
+                        "mention": mention.text if mention else None,
+                        "via": mention.via if mention else None,
+                    }
+                )
     return {
         "accuracy": round(correct / n, 4) if n else 0.0,
         "n": n,
@@ -130,9 +160,11 @@ def score(gold: Path, settings: Settings, limit: int | None = None) -> dict[str,
         "wrong": n - correct - missed,
         "records": len(records),
         "source_accuracy": round(by_role["source"][0] / by_role["source"][1], 4)
-        if by_role["source"][1] else 0.0,
+        if by_role["source"][1]
+        else 0.0,
         "target_accuracy": round(by_role["target"][0] / by_role["target"][1], 4)
-        if by_role["target"][1] else 0.0,
+        if by_role["target"][1]
+        else 0.0,
         "sector_accuracy": round(sector_ok / sector_n, 4) if sector_n else 0.0,
         "sector_n": sector_n,
         "errors": errors,

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..records import Article, Entity, Event, Evidence, Mention, Span
+from ..records import ActorRef, Article, Entity, Event, Evidence, Mention, Span
 from .context import ContextMatcher
 from .dates import resolve_expression
 from .lexicon import DEFAULT_PREPS, Entry, Lexicon, Pattern
@@ -87,8 +87,12 @@ SPEECH_VERBS = frozenset(
 #: Verbs whose subject carries out a nominal event in their object ("held talks").
 GENERIC_LIGHT = frozenset(
     {
+        "announce",
+        "declare",
+        "unveil",
+        "approve",
+        "order",
         "hold",
-        "have",
         "conduct",
         "carry",
         "launch",
@@ -213,6 +217,10 @@ REJECT_MODES = {
     "RETREAT": "yield",
 }
 OBLIGATION_AUX = frozenset({"must", "should", "ought"})
+#: Keyword contexts that keep an "attack" physical.
+VIOLENT_CONTEXTS = frozenset({"military", "terrorism", "cbrn", "crime", "repression"})
+#: Participles whose passive form states the subject's own stance ("X is opposed to Y").
+STATIVE_PASSIVES = frozenset({"oppose", "commit", "engage", "involve", "dedicate", "devote"})
 #: Events whose target may be the place they happen in when no recipient is named.
 PLACE_TARGETED = frozenset(
     {"CONCEDE", "COERCE", "ASSAULT", "MOBILIZE", "RETREAT", "SANCTION", "THREATEN", "AID"}
@@ -259,6 +267,7 @@ class Trigger:
     confidence: float = 0.9
     derived: str = ""  # "intent" for an event derived by PLOVER's intent rules
     extra_context: tuple[str, ...] = ()  # contexts of absorbed embedded events
+    modals: set[str] = field(default_factory=set)  # modal auxiliaries of the clause chain
 
 
 @dataclass
@@ -334,8 +343,8 @@ class EventExtractor:
             if mention.actor is None or not mention.actor.code:
                 continue
             # "context" readings guess the sentence's only country for an unknown person: too
-            # weak to code an event with.
-            if mention.via == "context":
+            # weak to code an event with (for groups, "ethnic Turks", the guess is kept).
+            if mention.via == "context" and mention.actor.kind == "person":
                 continue
             index = tok2mention
             if mention.actor.kind == "location":
@@ -398,6 +407,13 @@ class EventExtractor:
         doc = sent.doc
         found: list[tuple[Pattern, list[Any]]] = []
         used: set[int] = set()
+        for tok in sent:
+            for seq in self.lexicon.stop.get(tok.lemma_.lower(), ()):
+                window = doc[tok.i : tok.i + len(seq)]
+                if len(window) == len(seq) and all(
+                    s in (t.lemma_.lower(), t.lower_) for s, t in zip(seq, window, strict=True)
+                ):
+                    used.update(t.i for t in window)
         for tok in sent:
             if tok.i in used or tok.is_punct or tok.is_space:
                 continue
@@ -482,7 +498,7 @@ class EventExtractor:
                 pos == "noun"
                 and entry.light
                 and light is not None
-                and light.lemma_.lower() not in entry.light | GENERIC_LIGHT
+                and not _forms(light) & (entry.light | GENERIC_LIGHT)
             ):
                 # a nominal trigger under a non-light verb is that verb's topic, not an event
                 # ("criticised the talks"), unless it names its own actor (handled later)
@@ -530,6 +546,8 @@ class EventExtractor:
             actor = self._noun_actor(state, anchor)
             via = "modifier"
             light = trig.light
+            if light is not None and not _forms(light) & (entry.light | GENERIC_LIGHT):
+                light = None  # "pushing an offensive on fracking": not a light verb
             if not actor and light is not None:
                 subj_tok, passive = _subject(light)
                 if subj_tok is not None:
@@ -545,8 +563,9 @@ class EventExtractor:
                 # "remarks came at a joint press conference with X": the clause's subject
                 verb = _governing_verb(anchor)
                 if verb is not None:
-                    subj_tok, _ = _subject(verb)
-                    if subj_tok is not None:
+                    subj_tok, subj_passive = _subject(verb)
+                    # a passive subject suffered the event ("Americans killed in the attack")
+                    if subj_tok is not None and not subj_passive:
                         actor = self._entities(state, subj_tok)
                         via = "clause subject"
                         trig.confidence -= 0.15
@@ -564,7 +583,7 @@ class EventExtractor:
                     recipient = self._complement_subject(state, light)
             if not recipient and light is not None:
                 recipient = self._prep_entities(state, light, entry.preps)
-                if not recipient and light.lemma_.lower() in entry.light | GENERIC_LIGHT:
+                if not recipient and _forms(light) & (entry.light | GENERIC_LIGHT):
                     dative = [c for c in light.children if c.dep_ in ("dative", "iobj")]
                     for c in dative:
                         recipient += self._entities(state, c)
@@ -597,12 +616,16 @@ class EventExtractor:
                 for obj in anchor.children:
                     if obj.dep_ == "dobj":
                         recipient += self._prep_entities(state, obj, entry.preps)
-            if passive and entry.adjectival:
-                # psych verbs: "X was alarmed by Y" -> X accuses Y
+            if passive and (
+                entry.adjectival or (not actor and anchor.lemma_.lower() in STATIVE_PASSIVES)
+            ):
+                # psych verbs: "X was alarmed by Y" -> X accuses Y; "X is opposed to Y"
                 actor, recipient = recipient, actor
+            elif passive and not actor and trig.event == "RETREAT":
+                actor, recipient = recipient, []  # "guerrillas have been demobilized"
             if not recipient and (entry.frame == "complement" or entry.embed):
                 recipient = self._complement_subject(state, anchor)
-                if not recipient and head is not anchor:
+                if not recipient and head.i != anchor.i:
                     recipient = self._complement_subject(state, head)
             if not recipient and entry.embed:
                 # "refused to respond to a demand from the US": the infinitive's objects
@@ -659,8 +682,8 @@ class EventExtractor:
             recipient = self._place(state, trig)
             if recipient:
                 trig.confidence -= 0.1
-        if trig.event == "CONSULT" and not recipient and len(actor) < 2:
-            actor = []  # a meeting needs a counterpart ("the Cabinet met" is not CONSULT)
+        if entry.needs_complement and not _has_complement(anchor, entry):
+            actor = []  # "he vowed" alone, "calling it a mistake": not the entry's frame
         actor = _dedupe(actor)
         recipient = [
             m
@@ -670,7 +693,7 @@ class EventExtractor:
         ]
         if (
             trig.pos == "noun"
-            and trig.light is None
+            and (trig.light is None or not _forms(trig.light) & (entry.light | GENERIC_LIGHT))
             and not in_title
             and not recipient
             and len(actor) < 2
@@ -737,10 +760,16 @@ class EventExtractor:
             if m is not None:
                 out.append(m)
                 continue
+            found = []
+            places = []
             for t in _phrase(head):
                 m = state.tok2mention.get(t.i)
                 if m is not None:
-                    out.append(m)
+                    found.append(m)
+                elif t.i in state.loc2mention:
+                    places.append(state.loc2mention[t.i])
+            # "demonstrators in Baghdad": an unnamed group is coded by where it is
+            out += found or places[:1]
         return _dedupe(out)
 
     def _pobj_entities(self, state: _Doc, prep: Any) -> list[int]:
@@ -811,7 +840,22 @@ class EventExtractor:
                 trig.pos == "noun"
                 and trig.light is not None
                 and trig.light.i in anchors
+                and _forms(trig.light) & (trig.entry.light | GENERIC_LIGHT)
+            ):
+                # "engaged in ethnic cleansing", "held talks": the noun names the event and the
+                # light verb only carries it
+                verb = anchors[trig.light.i]
+                if verb is not trig and verb.entry.objects is None:
+                    verb.absorbed = True
+        for trig in triggers:
+            if trig.absorbed:
+                continue
+            if (
+                trig.pos == "noun"
+                and trig.light is not None
+                and trig.light.i in anchors
                 and anchors[trig.light.i] is not trig
+                and not anchors[trig.light.i].absorbed
                 and trig.event not in anchors[trig.light.i].entry.embed
             ):
                 # "lifted the state of emergency", "criticised the talks": the noun is the
@@ -855,19 +899,23 @@ class EventExtractor:
             else:
                 break
             chain.append(node)
+        sent = anchor.sent
+        if sent[-1].text == "?" or (len(sent) > 1 and sent[-2].text == "?"):
+            aux.add("hypothetical")  # a question asserts nothing
         for verb in chain:
             for c in verb.children:
                 if c.dep_ == "neg":
                     aux.add("negation")
                 elif c.dep_ in ("aux", "auxpass"):
                     low = c.lower_
+                    trig.modals.add(low)
                     if low in FUTURE_AUX:
                         aux.add("future")
                     elif low in HYPOTHETICAL_AUX:
                         aux.add("hypothetical")
                 elif c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether"):
                     aux.add("hypothetical")
-            if verb is not clause:
+            if verb.i != clause.i:
                 lem = verb.lemma_.lower()
                 if lem in FUTURE_HEADS:
                     aux.add("future")
@@ -889,7 +937,7 @@ class EventExtractor:
                 for c in anchor.head.children:
                     if c.lower_ == "no" and c.dep_ == "det":
                         aux.add("negation")
-            if trig.light is not None and trig.light is not clause:
+            if trig.light is not None and trig.light.i != clause.i:
                 for c in trig.light.children:
                     if c.dep_ == "neg":
                         aux.add("negation")
@@ -926,13 +974,15 @@ class EventExtractor:
         is X REQUEST Y.
         """
         aux = trig.aux
-        if not trig.actor:
-            return None
+        if not trig.actor or any(
+            c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in trig.clause.children
+        ):
+            return None  # nothing is announced inside a condition ("if he attacked ...")
         speaker = trig.reported_by
         own = speaker is not None and any(
             _same_code(state.mentions[a], state.mentions[speaker]) for a in trig.actor
         )
-        modals = {c.lower_ for c in trig.clause.children if c.dep_ == "aux"}
+        modals = trig.modals
         future = "future" in aux or (own and bool(modals & {"would", "'d"}))
         event, mode = trig.event, ""
         actor, recipient = trig.actor, trig.recipient
@@ -940,7 +990,11 @@ class EventExtractor:
             if not (future or (own and "hypothetical" in aux)) or event not in REJECT_MODES:
                 return None
             event, mode = "REJECT", REJECT_MODES[event]
-        elif future and _conditional(trig.clause):
+        elif future and (
+            _conditional(trig.clause, ("unless",))
+            or (event in INTENT_THREATEN and _conditional(trig.clause))
+        ):
+            # "will withdraw unless ...": a conditional threat
             event, mode = "THREATEN", INTENT_THREATEN.get(event, "relations")
         elif future and event in INTENT_AGREE:
             event = "AGREE"
@@ -984,10 +1038,15 @@ class EventExtractor:
     def _make_event(
         self, state: _Doc, sent: Any, s_index: int, trig: Trigger, n: int
     ) -> Event | None:
-        if not trig.actor:
+        if not trig.actor or not self._valid(trig):
             return None
         art = state.article
         mentions = state.mentions
+        kinds = trig.entry.actor_kinds
+        if kinds and not any((mentions[m].actor or _NO_ACTOR).kind in kinds for m in trig.actor):
+            return None
+        trig.actor = _distinct(trig.actor, mentions)
+        trig.recipient = _distinct(trig.recipient, mentions)
         actors = tuple(self._entity(art, mentions[m]) for m in trig.actor)
         recipients = tuple(self._entity(art, mentions[m]) for m in trig.recipient)
         trigger_spans = tuple(art.span(t.idx, t.idx + len(t.text)) for t in trig.tokens)
@@ -996,6 +1055,16 @@ class EventExtractor:
         contexts, keywords = ContextMatcher.rank(
             hits, first=tuple(dict.fromkeys(trig.entry.context + trig.extra_context))
         )
+        if (
+            trig.entry.verbal
+            and not {c for c, _ in hits} & VIOLENT_CONTEXTS
+            and all(
+                (mentions[m].actor or _NO_ACTOR).kind in ("person", "party") for m in trig.actor
+            )
+        ):
+            # "Trump attacked Clinton" with no weapon in sight: a verbal attack
+            trig.event, trig.mode = trig.entry.verbal, "disapprove"
+            contexts = tuple(c for c in contexts if c != "military")
         date, expression = self._date(art, sent, trig)
         confidence = trig.confidence
         confidence *= min([mentions[m].confidence for m in trig.actor + trig.recipient] or [1.0])
@@ -1055,6 +1124,15 @@ class EventExtractor:
         )
 
     @staticmethod
+    def _valid(trig: Trigger) -> bool:
+        """Frame checks that need the final actor and recipient lists."""
+        entry = trig.entry
+        if trig.event == "CONSULT" and not trig.recipient and len(trig.actor) < 2:
+            return False  # a meeting needs a counterpart ("the Cabinet met" is not CONSULT)
+        # "fight for jobs", "helping him stretch his lead": these entries need a counterpart
+        return not (entry.needs_recipient and not trig.recipient and len(trig.actor) < 2)
+
+    @staticmethod
     def _entity(art: Article, mention: Mention) -> Entity:
         ref = mention.actor
         assert ref is not None  # only coded mentions are indexed
@@ -1086,7 +1164,7 @@ class EventExtractor:
                 if node.i in verbs:
                     attached = True
                     break
-                if node.pos_ in ("VERB", "AUX") or node.head is node:
+                if node.pos_ in ("VERB", "AUX") or node.head.i == node.i:
                     break
             if not attached:
                 continue
@@ -1109,7 +1187,7 @@ def _parse_date(value: str | None) -> dt.date | None:
 def _span_root(toks: Sequence[Any]) -> Any:
     idx = {t.i for t in toks}
     for t in toks:
-        if t.head.i not in idx or t.head is t:
+        if t.head.i not in idx or t.head.i == t.i:
             return t
     return toks[-1]
 
@@ -1153,7 +1231,7 @@ def _clause_of(anchor: Any, pos: str) -> tuple[Any, Any]:
         and node.head.lower_ in ("on", "in", "into", "for")
     ):
         verb = node.head.head
-        if verb.lemma_.lower() in GENERIC_LIGHT:
+        if _forms(verb) & GENERIC_LIGHT:
             return verb, verb
     return _governing_verb(anchor) or anchor, None
 
@@ -1161,7 +1239,7 @@ def _clause_of(anchor: Any, pos: str) -> tuple[Any, Any]:
 def _governing_verb(tok: Any) -> Any:
     node = tok
     for _ in range(6):
-        if node.head is node:
+        if node.head.i == node.i:
             return node if node.pos_ in ("VERB", "AUX") else None
         node = node.head
         if node.pos_ in ("VERB", "AUX"):
@@ -1179,7 +1257,7 @@ def _subject(verb: Any) -> tuple[Any, bool]:
                 return c, False
             if c.dep_ in ("nsubjpass", "csubjpass"):
                 # a conjoined active verb shares the subject, not the voice
-                return c, (node is verb or own_passive)
+                return c, (node.i == verb.i or own_passive)
         if node.dep_ == "conj" and node.head.pos_ in ("VERB", "AUX"):
             node = node.head  # "X attacked A and killed B": B's verb shares X
             continue
@@ -1214,7 +1292,7 @@ def _controller(verb: Any) -> Any:
     """Who does an infinitive with no subject: "prompted Kono to defend" -> Kono."""
     node = verb
     for _ in range(3):
-        if node.dep_ not in ("xcomp", "ccomp", "advcl", "pcomp", "acomp") or node.head is node:
+        if node.dep_ not in ("xcomp", "ccomp", "advcl", "pcomp", "acomp") or node.head.i == node.i:
             return None
         head = node.head
         if node.dep_ == "pcomp":
@@ -1248,16 +1326,24 @@ def _phrase(tok: Any) -> Iterable[Any]:
             if (
                 c.dep_ in _PRUNE
                 and not (c.dep_ == "prep" and c.lower_ in PHRASE_PREPS)
-                and not (c.dep_ == "appos" and node is tok)
+                and not (c.dep_ == "appos" and node.i == tok.i)
             ):
                 continue
-            if c.dep_ == "conj" and node is tok:
+            if c.dep_ == "conj" and node.i == tok.i:
                 continue  # the head's conjuncts are arguments of their own (_conjuncts)
             stack.append(c)
 
 
 def _object_lemmas(head: Any, pos: str) -> frozenset[str]:
     out: set[str] = set()
+    # "the poll released Sunday", "the plan he released": the modified noun is the object
+    if (
+        pos != "noun"
+        and head.dep_ in ("acl", "relcl")
+        and head.head.pos_ in ("NOUN", "PROPN")
+        and (head.dep_ == "acl" or not any(c.dep_ in ("dobj", "nsubjpass") for c in head.children))
+    ):
+        out.add(head.head.lemma_.lower())
     for c in head.children:
         if c.dep_ in ("dobj", "nsubjpass", "attr") or (
             c.dep_ == "prep" and pos == "verb" and c.lower_ in ("on", "at", "of", "for")
@@ -1272,7 +1358,6 @@ def _object_lemmas(head: Any, pos: str) -> frozenset[str]:
                         for m in node.children
                         if m.dep_ in ("compound", "amod") and m.i < node.i
                     ]
-                    out.update(m.lemma_.lower() for m in node.children if m.dep_ == "compound")
                     for of in node.children:  # "700 kg of medicine", "state of emergency"
                         if of.dep_ == "prep" and of.lower_ == "of":
                             for p in of.children:
@@ -1291,9 +1376,9 @@ def _embedding_host(trig: Trigger, anchors: dict[int, Trigger]) -> Trigger | Non
     if trig.pos == "noun" and trig.light is not None:
         node = trig.light if trig.light.i not in anchors else trig.anchor
     for _ in range(3):
-        if node.head is node:
+        if node.head.i == node.i:
             return None
-        if node.dep_ in ("xcomp", "ccomp", "dobj", "pobj", "pcomp", "prep", "conj", "acl"):
+        if node.dep_ in ("xcomp", "ccomp", "dobj", "conj"):
             parent = node.head
             host = anchors.get(parent.i)
             if host is not None and host is not trig:
@@ -1304,12 +1389,38 @@ def _embedding_host(trig: Trigger, anchors: dict[int, Trigger]) -> Trigger | Non
     return None
 
 
-def _conditional(clause: Any) -> bool:
+def _has_complement(anchor: Any, entry: Entry) -> bool:
+    """True when the trigger has what its frame needs: an infinitive, a that-clause, an object
+    or one of its prepositions."""
+    for c in anchor.children:
+        if c.dep_ in ("prep", "prt") and c.lower_ in entry.preps:
+            return True
+        if entry.needs_complement == "prep":
+            continue
+        if c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
+            return True
+        if c.dep_ in ("ccomp", "dobj", "dative"):
+            return True
+    return False
+
+
+def _forms(tok: Any) -> set[str]:
+    """The lemma and plausible base forms of a token (the lemmatizer errs: "staged" -> "stag")."""
+    low = tok.lower_
+    forms = {tok.lemma_.lower(), low}
+    for suffix in ("ed", "d", "es", "s", "ing"):
+        if low.endswith(suffix) and len(low) > len(suffix) + 2:
+            stem = low[: -len(suffix)]
+            forms.update((stem, stem + "e"))
+            if len(stem) > 2 and stem[-1] == stem[-2]:
+                forms.add(stem[:-1])  # "planned" -> "plan"
+    return forms
+
+
+def _conditional(clause: Any, marks: tuple[str, ...] = ("if", "unless")) -> bool:
     """True when the clause carries an if/unless condition ("will withdraw unless ...")."""
     for c in clause.children:
-        if c.dep_ == "advcl" and any(
-            m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children
-        ):
+        if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in marks for m in c.children):
             return True
     return False
 
@@ -1320,6 +1431,22 @@ def _is_adverbial(clause: Any) -> bool:
         and c.lower_ in ("when", "while", "after", "before", "because", "since", "as", "if")
         for c in clause.children
     )
+
+
+_NO_ACTOR = ActorRef(code=None)
+
+
+def _distinct(items: list[int], mentions: list[Mention]) -> list[int]:
+    """One entity per actor: "Palestinian homes and buildings" -> one PSE recipient."""
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for m in items:
+        ref = mentions[m].actor or _NO_ACTOR
+        key = (ref.code, ref.sector, ref.kb_id or mentions[m].text)
+        if key not in seen:
+            seen.add(key)
+            out.append(m)
+    return out
 
 
 def _dedupe(items: Iterable[int]) -> list[int]:

@@ -52,6 +52,10 @@ _KNOWN_KEYS = {
     "embed",
     "light",
     "adjectival",
+    "actor_kinds",
+    "needs_complement",
+    "needs_recipient",
+    "verbal",
 }
 
 
@@ -91,6 +95,10 @@ class Entry:
     light: frozenset[str] = frozenset()
     embed: dict[str, str] = field(default_factory=dict)
     adjectival: bool = False
+    actor_kinds: frozenset[str] = frozenset()
+    needs_complement: bool | str = False
+    needs_recipient: bool = False
+    verbal: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +114,11 @@ class Lexicon:
     """Compiled trigger lexicon: ``patterns_at(lemma)`` lists patterns starting with a lemma."""
 
     def __init__(
-        self, entries: Iterable[Entry], patterns: Iterable[Pattern], version: str = ""
+        self,
+        entries: Iterable[Entry],
+        patterns: Iterable[Pattern],
+        version: str = "",
+        stop_phrases: Iterable[str] = (),
     ) -> None:
         self.entries = {e.id: e for e in entries}
         self.version = version
@@ -116,6 +128,12 @@ class Lexicon:
         for pats in self._index.values():
             pats.sort(key=lambda p: -len(p.lemmas))  # longest match first
         self.embedders = {e.id for e in self.entries.values() if e.embed}
+        #: first lemma -> lemma sequences that are never triggers ("in order to", "shoot back")
+        self.stop: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in stop_phrases:
+            seq = split_phrase(phrase)
+            if seq:
+                self.stop.setdefault(seq[0], []).append(seq)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -168,6 +186,8 @@ def parse_entries(data: Any, source: str, ontology: Ontology) -> tuple[list[Entr
             if ctx not in ontology.contexts:
                 raise EventError(f"{where}: unknown context {ctx!r}", code="E066")
         embed = {str(k).upper(): str(v or "") for k, v in (raw.get("embed") or {}).items()}
+        if raw.get("verbal"):
+            ontology.check(str(raw["verbal"]), "disapprove")
         for sub, sub_mode in embed.items():
             ontology.check(sub, "")
             ontology.check(event, sub_mode)
@@ -189,6 +209,14 @@ def parse_entries(data: Any, source: str, ontology: Ontology) -> tuple[list[Entr
             light=frozenset(_as_list(raw.get("light"), where)),
             embed=embed,
             adjectival=raw.get("adjectival") in (True, "true"),
+            actor_kinds=frozenset(_as_list(raw.get("actor_kinds"), where)),
+            needs_complement=(
+                "prep"
+                if raw.get("needs_complement") == "prep"
+                else raw.get("needs_complement") in (True, "true")
+            ),
+            needs_recipient=raw.get("needs_recipient") in (True, "true"),
+            verbal=str(raw.get("verbal") or ""),
         )
         entries.append(entry)
         for verb in _as_list(raw.get("verbs"), where):
@@ -240,6 +268,7 @@ def load_lexicon(extra_files: tuple[str, ...] = ()) -> Lexicon:
     text = resources.files("detente.events").joinpath("data", "triggers.yaml").read_text("utf-8")
     data = _load_yaml(text, "triggers.yaml")
     entries, patterns = parse_entries(data, "triggers.yaml", ontology)
+    stop = [str(s) for s in data.get("stop_phrases") or ()]
     for name in extra_files:
         path = Path(name)
         if not path.is_file():
@@ -248,8 +277,9 @@ def load_lexicon(extra_files: tuple[str, ...] = ()) -> Lexicon:
         if isinstance(user, dict) and "entries" not in user:
             continue  # e.g. a contexts-only file
         more, more_patterns = parse_entries(user, str(path), ontology)
+        stop += [str(s) for s in user.get("stop_phrases") or ()]
         replaced = {e.id for e in more}
         entries = [e for e in entries if e.id not in replaced] + more
         patterns = [p for p in patterns if p.entry.id not in replaced] + more_patterns
         log.info("loaded %d trigger entries from %s", len(more), path)
-    return Lexicon(entries, patterns, version=str(data.get("version", "")))
+    return Lexicon(entries, patterns, version=str(data.get("version", "")), stop_phrases=stop)

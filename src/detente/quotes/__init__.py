@@ -107,7 +107,7 @@ def _speaker(article: Article, cand: Candidate, resolver: SpeakerResolver) -> Sp
         return None
     doc = article.doc
     lo, hi = cand.speaker_span
-    res = resolver.resolve((lo, hi), cand.speaker_head)
+    res = resolver.resolve(cand.extra.get("resolve_span", (lo, hi)), cand.speaker_head)
     start, end = doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1])
     span = article.span(start, end)
     return Speaker(

@@ -16,6 +16,7 @@ converts to ``field``/``start``/``end`` at the end. The steps:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,9 @@ from .marks import Chain, Segment, find_chains
 
 __all__ = ["Candidate", "find_candidates"]
 
+_DASH_AFTER = re.compile(r"[ \t\u00a0]*(?:―|—|–|--|-)[ \t\u00a0]*")
+#: Verbs whose "if"/"whether" clause is what was asked, not a condition.
+_ASKING = frozenset({"ask", "wonder", "question", "inquire", "enquire", "doubt", "know"})
 _STOP = frozenset({".", "?", "!", ";"})
 _NOT_SPEAKERS = frozenset({"it", "this", "that", "there", "you", "what", "which", "who"})
 _REL_PRONOUNS = frozenset({"who", "which", "that"})
@@ -112,12 +116,12 @@ def _subject(verb: Any, depth: int = 0) -> Any | None:
             if child.lower_ in _REL_PRONOUNS and verb.dep_ == "relcl":
                 return verb.head
             return child
-    if verb.dep_ in ("xcomp", "ccomp") and verb.head is not verb:
+    if verb.dep_ in ("xcomp", "ccomp") and verb.head.i != verb.i:
         # object control: "prompted Kono to defend ..." - Kono defends
         obj = next((c for c in verb.head.children if c.dep_ == "dobj" and c.i < verb.i), None)
         if obj is not None:
             return obj
-    if depth < 2 and verb.dep_ in ("advcl", "xcomp", "conj", "pcomp") and verb.head is not verb:
+    if depth < 2 and verb.dep_ in ("advcl", "xcomp", "conj", "pcomp") and verb.head.i != verb.i:
         return _subject(verb.head, depth + 1)
     # "was told by X", "said by X"
     for child in verb.children:
@@ -164,7 +168,7 @@ def _np_span(head: Any) -> tuple[int, int]:
             left = min(left, tok.left_edge.i)
     right = head.i
     while right + 1 < len(doc) and (
-        (doc[right + 1].head is head and doc[right + 1].dep_ in ("compound", "flat"))
+        (doc[right + 1].head.i == head.i and doc[right + 1].dep_ in ("compound", "flat"))
         or (doc[right + 1].ent_iob_ == "I" and doc[right].ent_type_)
     ):
         right += 1
@@ -373,6 +377,7 @@ def _attribute(d: _Direct, ci: int, ch: Chain) -> Candidate:
     lead = d.lead(first)
     tail = d.tail(last)
     lead_words = [t for t in lead if not t.is_punct and not t.is_space]
+    cand.extra["lead_words"] = len(lead_words)
     # 1. "Lavrov said: “..." / "Lavrov said, “..."
     lead_verb = d.verb_in(lead, nearest_last=True)
     if lead_verb is not None:
@@ -401,10 +406,12 @@ def _attribute(d: _Direct, ci: int, ch: Chain) -> Candidate:
         if subj is not None:
             return _with_speaker(cand, tail_verb, subj, "tail")
     # 2b. "“...” ― Pamela Padilla" (a dash and a name after the quote)
-    dash = [t for t in tail if not t.is_space]
-    if len(dash) >= 2 and dash[0].text in ("―", "—", "–", "-", "--"):
+    dash = _DASH_AFTER.match(d.text, ch.end)
+    if dash is not None:
         run = []
-        for t in dash[1:]:
+        for t in tail:
+            if t.idx < dash.end() or t.is_space or (t.is_punct and not run):
+                continue
             if (
                 t.pos_ == "PROPN"
                 or t.ent_type_ == "PERSON"
@@ -413,8 +420,9 @@ def _attribute(d: _Direct, ci: int, ch: Chain) -> Candidate:
                 run.append(t)
             else:
                 break
-        if run:
-            cand.cue = (dash[0].idx, dash[0].idx + len(dash[0]))
+        if run and len(run) <= 5:
+            mark = dash.start() + len(dash.group()) - len(dash.group().lstrip())
+            cand.cue = (mark, mark + len(dash.group().strip()))
             cand.speaker_head = run[-1].i
             cand.speaker_span = (run[0].i, run[-1].i + 1)
             cand.how = "dash"
@@ -456,6 +464,7 @@ def _attribute(d: _Direct, ci: int, ch: Chain) -> Candidate:
                 cand.speaker_span = _np_span(head)
                 cand.how = "colon-name"
                 return cand
+    cand.extra["lead_words"] = len(lead_words)
     cand.inherit = not lead_words
     cand.confidence = 0.6 if cand.inherit else 0.4
     cand.how = "inherit" if cand.inherit else "unattributed"
@@ -468,6 +477,22 @@ def _with_speaker(cand: Candidate, verb: Any, subj: Any, how: str) -> Candidate:
     cand.speaker_head = subj.i
     cand.speaker_span = _np_span(subj)
     cand.how = how
+    # "Mr. Kamin, who said ...": the speaker mention is "who", resolved through its antecedent
+    v, steps = verb, 0
+    while v.dep_ in ("xcomp", "conj", "advcl") and v.head.i != v.i and steps < 2:
+        v, steps = v.head, steps + 1
+    if v.dep_ == "relcl" and v.head.i == subj.i:
+        rel = next(
+            (
+                c
+                for c in v.children
+                if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in _REL_PRONOUNS
+            ),
+            None,
+        )
+        if rel is not None:
+            cand.extra["resolve_span"] = cand.speaker_span
+            cand.speaker_span = (rel.i, rel.i + 1)
     return cand
 
 
@@ -493,7 +518,7 @@ def _complement(verb: Any) -> list[tuple[int, int]] | None:
     if comps:
         comp = max(comps, key=lambda c: c.right_edge.i - c.left_edge.i)
         return [(comp.left_edge.i, comp.right_edge.i + 1)]
-    if verb.dep_ == "parataxis" and verb.head is not verb:
+    if verb.dep_ == "parataxis" and verb.head.i != verb.i:
         head = verb.head
         parts = [
             (head.left_edge.i, verb.left_edge.i),
@@ -503,8 +528,10 @@ def _complement(verb: Any) -> list[tuple[int, int]] | None:
         return parts or None
     for c in verb.children:
         # "told reporters how ..." / "asked whether ..." parsed as advcl with a marker
-        if c.dep_ == "advcl" and any(
-            g.dep_ == "mark" and g.lower_ in ("whether", "if") for g in c.children
+        if (
+            c.dep_ == "advcl"
+            and verb.lemma_.lower() in _ASKING
+            and any(g.dep_ == "mark" and g.lower_ in ("whether", "if") for g in c.children)
         ):
             return [(c.left_edge.i, c.right_edge.i + 1)]
         # "said after the convention he would not accept" parsed as advcl without a marker
@@ -557,7 +584,10 @@ def _object(verb: Any, lex: ReportingLexicon) -> tuple[int, int] | None:
             pobj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
             if pobj is not None:
                 return pobj.left_edge.i, pobj.right_edge.i + 1
-    if lemma not in lex.objects:
+    particle = any(
+        c.dep_ == "prt" and c.lower_ in lex.object_preps.get(lemma, ()) for c in verb.children
+    )
+    if lemma not in lex.objects and not particle:
         return None
     dobj = next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i), None)
     if dobj is None:
@@ -712,6 +742,27 @@ def _colon_lines(d: _Direct, lex: ReportingLexicon, title_end: int = 0) -> list[
 # --------------------------------------------------------------------------------------------
 
 
+def _merge_followers(text: str, direct: list[Candidate]) -> list[Candidate]:
+    """``“A,” said X, a professor. “B.”``: B, with no attribution of its own and in the same
+    paragraph right after A's attribution sentence, continues A."""
+    out: list[Candidate] = []
+    for cand in direct:
+        if out:
+            prev = out[-1]
+            between = text[prev.end : cand.start]
+            if (
+                prev.speaker_head is not None
+                and cand.how in ("inherit", "unattributed")
+                and cand.extra.get("lead_words", 1) == 0
+                and "\n" not in between
+                and len(between) <= 200
+            ):
+                prev.segments.extend(cand.segments)
+                continue
+        out.append(cand)
+    return out
+
+
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
@@ -744,9 +795,7 @@ def find_candidates(
     stray = {
         ci
         for ci, (ch, cand) in enumerate(zip(d.chains, direct, strict=True))
-        if cand.speaker_head is None
-        and not all(sg.closed for sg in ch.segments)
-        and cand.how == "unattributed"
+        if cand.speaker_head is None and not ch.segments[-1].closed
     }
     if stray:
         d.chains = [ch for ci, ch in enumerate(d.chains) if ci not in stray]
@@ -762,6 +811,7 @@ def find_candidates(
     # A direct quote inside reported speech is a partial quote ("said the ruling was “a
     # disgrace”"): the reported speech covers it. A reported complement that is mostly a direct
     # quote is that quote's attribution, not a second quotation.
+    direct = _merge_followers(text, direct)
     keep_direct: list[Candidate] = []
     for cand in direct:
         span = (cand.start, cand.end)
@@ -779,11 +829,21 @@ def find_candidates(
         span = (r.start, r.end)
         quoted = sum(_overlap(span, (c.start, c.end)) for c in keep_direct)
         if quoted >= 0.5 * (span[1] - span[0]):
+            # the reported clause is mostly a direct quote: its verb and subject attribute it
+            # ("Clinton says Trump's “latest meltdown is unhinged.”")
+            for c in keep_direct:
+                if c.speaker_head is None and _overlap(span, (c.start, c.end)) > 0:
+                    c.cue, c.speaker_head, c.speaker_span = r.cue, r.speaker_head, r.speaker_span
+                    c.inherit, c.confidence, c.how = False, 0.8, "lead-" + r.how
+                    if "resolve_span" in r.extra:
+                        c.extra["resolve_span"] = r.extra["resolve_span"]
             continue
         keep_reported.append(r)
     out = []
     for cand in keep_direct:
         words = len(text[cand.start : cand.end].split())
+        if words < 4 and cand.extra.get("lead_words", 0) and cand.how in ("tail", "unattributed"):
+            continue  # a title or a word in quotes mid-sentence, not a quotation
         if cand.how == "unattributed" and words < 6:
             continue
         if cand.inherit and words < 4:

@@ -181,6 +181,11 @@ def find_chains(text: str) -> list[Chain]:
                 current = None
             i += 1
             continue
+        if c == "”" and not stack and _is_opening(text, i) and text[i + 1 : i + 2].isalpha():
+            # a closing mark typed as the opening one (”Fear. I am afraid...”)
+            current = Chain()
+            seg_start, inner_start, opener = i, i + 1, "“"
+            stack.append("“")
         i += 1
     if stack and current is not None:
         inner_end = _trim_end(text, inner_start, n)

@@ -86,6 +86,7 @@ def _chunks(
     inflight: set[str],
     rejected_now: list[Article],
     size: int,
+    flush: Callable[[], None],
 ) -> Iterator[list[Article]]:
     """Group fresh articles into chunks; collect reader rejections; skip stored ones."""
     buf: list[Article] = []
@@ -103,6 +104,9 @@ def _chunks(
                 rejected_now.append(art)
             else:
                 out.append(art)
+        if len(rejected_now) >= size:
+            # An input of nothing but rejections must not pile them up in memory.
+            flush()
         return out
 
     last_input = None
@@ -222,7 +226,9 @@ def ingest(
             published=settings.default_date,
             source=settings.source,
         )
-        chunks = _chunks(arts, writer, prog, inflight, rejected_now, chunk_size)
+        chunks = _chunks(
+            arts, writer, prog, inflight, rejected_now, chunk_size, lambda: store(Batch())
+        )
         if engine == "spark":
             from ..engine.spark import code_chunks_spark
 

@@ -22,7 +22,9 @@ log = logging.getLogger(__name__)
 #: Bump when the schema changes, and add a migration from the previous version.
 SCHEMA_VERSION = 1
 
-#: The tables of a version-1 database, in creation order.
+#: The tables of a version-1 database, in creation order. Child tables (mentions, entities,
+#: links) have no primary key: their rows are written in the same transaction as their
+#: article, which the writer stores once, and DuckDB keeps primary-key indexes in memory.
 SCHEMA: dict[str, str] = {
     "meta": """
         CREATE TABLE IF NOT EXISTS meta (
@@ -88,8 +90,7 @@ SCHEMA: dict[str, str] = {
             actor_sector VARCHAR,
             actor_name VARCHAR,
             actor_kind VARCHAR,
-            actor_kb_id VARCHAR,
-            PRIMARY KEY (article_id, idx)
+            actor_kb_id VARCHAR
         )""",
     "events": """
         CREATE TABLE IF NOT EXISTS events (
@@ -130,8 +131,7 @@ SCHEMA: dict[str, str] = {
             entity_text VARCHAR,
             name VARCHAR,
             kind VARCHAR,
-            kb_id VARCHAR,
-            PRIMARY KEY (event_id, role, idx)
+            kb_id VARCHAR
         )""",
     "quotes": """
         CREATE TABLE IF NOT EXISTS quotes (
@@ -203,8 +203,7 @@ SCHEMA: dict[str, str] = {
     "merged_links": """
         CREATE TABLE IF NOT EXISTS merged_links (
             merged_id VARCHAR,
-            event_id VARCHAR,
-            PRIMARY KEY (merged_id, event_id)
+            event_id VARCHAR
         )""",
 }
 

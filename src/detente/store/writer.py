@@ -46,6 +46,32 @@ def register(con: Any, name: str, table: Any) -> None:
     con.register(name, table)
 
 
+#: Which column of each table names the article a row belongs to.
+_ARTICLE_COLUMN = {
+    "articles": 0,
+    "mentions": 0,
+    "events": 2,
+    "quotes": 2,
+    "rejections": 0,
+    "signatures": 0,
+}
+
+
+#: Tables without a primary key (``INSERT OR IGNORE`` needs one).
+_NO_KEY = {"mentions", "event_entities"}
+
+
+def _drop_stored(
+    table: str, rows: list[tuple[Any, ...]], stored: set[str], batch: Batch
+) -> list[tuple[Any, ...]]:
+    """Leave out the rows of articles already stored (a batch written twice adds nothing)."""
+    if table == "event_entities":
+        dropped = {r[0] for r in batch.rows["events"] if r[2] in stored}
+        return [r for r in rows if r[0] not in dropped]
+    col = _ARTICLE_COLUMN[table]
+    return [r for r in rows if r[col] not in stored]
+
+
 def _quoted(columns: Iterable[str]) -> str:
     return ", ".join(f'"{c}"' for c in columns)
 
@@ -123,10 +149,21 @@ class Writer:
             rows = self.con.execute(
                 "SELECT id FROM articles WHERE id IN (SELECT k FROM _probe) "
                 "UNION SELECT hash FROM articles WHERE hash IN (SELECT k FROM _probe) "
-                "UNION SELECT id FROM rejections WHERE id IN (SELECT k FROM _probe)"
+                "UNION SELECT id FROM rejections WHERE id IN (SELECT k FROM _probe) "
+                "UNION SELECT hash FROM rejections WHERE hash IN (SELECT k FROM _probe)"
             ).fetchall()
         finally:
             self.con.unregister("_probe")
+        return {r[0] for r in rows}
+
+    def _stored_ids(self, ids: Sequence[str]) -> set[str]:
+        if not ids:
+            return set()
+        rows = self.con.execute(
+            "SELECT id FROM articles WHERE id IN (SELECT unnest(?::VARCHAR[])) "
+            "UNION SELECT id FROM rejections WHERE id IN (SELECT unnest(?::VARCHAR[]))",
+            [list(ids), list(ids)],
+        ).fetchall()
         return {r[0] for r in rows}
 
     def write(self, batch: Batch) -> None:
@@ -138,16 +175,21 @@ class Writer:
         con = self.con
         try:
             con.execute("BEGIN TRANSACTION")
+            stored = self._stored_ids(batch.ids)
             for table, columns in COLUMNS.items():
                 rows = batch.rows.get(table) or []
+                if stored:
+                    rows = _drop_stored(table, rows, stored, batch)
                 if not rows:
                     continue
                 name = f"_rows_{table}"
                 register(con, name, _arrow_table(columns, rows))
                 try:
-                    # OR IGNORE: a row stored by an earlier, interrupted attempt is not an error.
+                    # OR IGNORE: keyed rows (events, quotes) of a faulty stage that repeats an
+                    # id must not fail the whole chunk.
+                    verb = "INSERT" if table in _NO_KEY else "INSERT OR IGNORE"
                     con.execute(
-                        f"INSERT OR IGNORE INTO {table} ({_quoted(columns)}) "
+                        f"{verb} INTO {table} ({_quoted(columns)}) "
                         f"SELECT {_quoted(columns)} FROM {name}"
                     )
                 finally:
