@@ -301,3 +301,61 @@ def test_title_gives_the_sector_of_a_person_out_of_office(pipe) -> None:
     art = code(pipe, "Ostranan President Brannoc Oltz visited Velmora.", "2021-01-01")
     oltz = find(art, "Ostranan President Brannoc Oltz")
     assert (oltz.actor.code, oltz.actor.sector, oltz.actor.kind) == ("XOS", "GOV", "person")
+
+
+def test_ethnic_group_takes_the_country_it_is_in(pipe) -> None:
+    art = code(pipe, "Tavari rebels attacked a convoy in Ostrana on Monday.", "2018-01-01")
+    rebels = find(art, "Tavari rebels")
+    assert (rebels.actor.code, rebels.actor.sector, rebels.via) == ("XOS", "REB", "context")
+
+
+def test_domestic_agents_in_a_place_take_its_country(pipe) -> None:
+    art = code(
+        pipe, "Rebels in Saltmarsh attacked a convoy. Troops in Ostrana fired.", "2018-01-01"
+    )
+    rebels = find(art, "Rebels in Saltmarsh")
+    assert (rebels.actor.code, rebels.actor.sector) == ("XVM", "REB")
+    assert find(art, "Troops").actor.code is None  # troops "in" a country may be foreign
+
+
+def test_misspelt_state_name_is_a_fuzzy_match(pipe) -> None:
+    art = code(pipe, "The government of Velmorra protested on Monday.", "2018-01-01")
+    gov = find(art, "government of Velmorra")
+    assert (gov.actor.code, gov.actor.sector, gov.via) == ("XVM", "GOV", "fuzzy")
+
+
+def test_unknown_association_is_a_low_confidence_ngo(pipe) -> None:
+    art = code(pipe, "The Azure Rights Association criticised Ostrana.", "2018-01-01")
+    ngo = find(art, "Azure Rights Association")
+    assert ngo.actor.code == "NGO" and ngo.confidence < 0.5
+
+
+def test_cli_lookup_text_output_marks_the_best_reading() -> None:
+    from detente.cli import main
+
+    result = CliRunner().invoke(
+        main, ["actors", "lookup", "Drovnik", "--date", "2018-01-01", "--actors", WORLD]
+    )
+    assert result.exit_code == 0, result.output
+    first = result.output.splitlines()[0]
+    assert first.startswith("* XOS GOV") and "metonym" in first
+
+
+@pytest.mark.parametrize(("start", "code"), [("next year", "E051"), ("2019-13-45", "E056")])
+def test_bad_office_date_names_the_problem(tmp_path: Path, start: str, code: str) -> None:
+    bad = tmp_path / "bad-date.yaml"
+    bad.write_text(f"offices:\n  - {{name: Ann Example, code: XVM, role: fm, start: {start}}}\n")
+    with pytest.raises(ActorError, match=code):
+        load_kb((str(bad),))
+
+
+def test_article_without_date_resolves_as_of_today(pipe) -> None:
+    art = pipe(make_article("<t>", "Velmoran Prime Minister Tobin Achterberg spoke."))
+    person = find(art, "Velmoran Prime Minister Tobin Achterberg")
+    assert (person.actor.code, person.actor.sector) == ("XVM", "GOV")  # in office since 2022
+
+
+def test_former_title_gives_no_current_sector(pipe) -> None:
+    art = code(pipe, "Former Ostranan President Brannoc Oltz criticised Velmora.", "2021-01-01")
+    oltz = next(m for m in art.mentions if m.actor and m.actor.name == "Brannoc Oltz")
+    assert (oltz.actor.code, oltz.actor.sector) == ("XOS", None)

@@ -239,3 +239,37 @@ def test_idioms_are_not_triggers(settings) -> None:
 
 def test_a_meeting_needs_a_counterpart(settings) -> None:
     assert [e.event for e in events("The Velmoran cabinet met on Sunday.", settings)] == []
+
+
+def test_reported_obligation_is_a_request(settings) -> None:
+    ev = only(events("Selka Varn said that Ostrana must withdraw its troops.", settings), "REQUEST")
+    assert [a.code for a in ev.actor] == ["XVM"] and [r.code for r in ev.recipient] == ["XOS"]
+    assert ev.evidence.lexicon_entry.endswith("+intent")
+
+
+def test_announced_refusal_is_reject(settings) -> None:
+    ev = only(events("Velmora says it will not meet Ostrana.", settings), "REJECT")
+    assert ev.mode == "meet" and ev.factual
+    assert ev.evidence.actor_via == "speaker"
+
+
+def test_announced_force_is_a_threat(settings) -> None:
+    ev = only(events("Velmora said it would attack Calderra.", settings), "THREATEN")
+    assert ev.mode == "violence" and [r.code for r in ev.recipient] == ["XCA"]
+
+
+def test_statement_noun_reports_the_issuer(settings) -> None:
+    text = "Velmora issued a stern reminder to Ostrana that it must cooperate with Calderra."
+    ev = only(events(text, settings), "REQUEST")
+    assert [a.code for a in ev.actor] == ["XVM"] and [r.code for r in ev.recipient] == ["XOS"]
+
+
+def test_stative_passive_keeps_the_subject_as_actor(settings) -> None:
+    ev = only(events("Velmora is opposed to the Ostranan plan.", settings), "REJECT")
+    assert [a.code for a in ev.actor] == ["XVM"] and [r.code for r in ev.recipient] == ["XOS"]
+
+
+def test_phrasal_object_decides_the_entry(settings) -> None:
+    # "troops massed on the border": no direct object, so the troop-moving reading fires
+    ev = only(events("Velmoran troops massed on the Ostranan border.", settings), "MOBILIZE")
+    assert ev.mode == "troops" and [r.code for r in ev.recipient] == ["XOS"]

@@ -130,6 +130,31 @@ def test_scare_quotes_are_not_quotations() -> None:
     assert art.quotes == ()
 
 
+def test_marks_closing_mark_typed_as_opening() -> None:
+    assert _pieces("Intro.\n\n”Fear. I am afraid.” ― Selka Varn") == [["Fear. I am afraid."]]
+
+
+def test_dash_attribution_after_the_quote() -> None:
+    q = _only(_code("“Velmora will stand firm against Ostrana.” ― Selka Varn\n\nMore later."))
+    assert q.rule == "dash" and q.cue is not None and q.cue.text == "―"
+    assert q.speaker is not None and q.speaker.name == "Selka Varn"
+
+
+def test_transcript_label_inside_marks() -> None:
+    art = _code('Partial transcript:\n\n"KASPRAK: Ostrana will not sign the treaty this year."')
+    q = _only(art)
+    assert q.rule == "colon-name" and q.text.startswith("Ostrana will not sign")
+    assert q.speaker is not None and q.speaker.text == "KASPRAK"
+
+
+def test_second_quote_after_attribution_sentence_continues_the_first() -> None:
+    art = _code(
+        "“Velmora wants calm,” said Selka Varn, the foreign minister. “We will talk to Ostrana.”"
+    )
+    q = _only(art)
+    assert [s.text for s in q.segments] == ["Velmora wants calm,", "We will talk to Ostrana."]
+
+
 # --------------------------------------------------------------------------------------------
 # reported speech
 
@@ -165,11 +190,45 @@ def test_reporting_noun_with_that_clause() -> None:
     assert q.speaker is not None and q.speaker.name == "Selka Varn"
 
 
+def test_reporting_noun_with_topic() -> None:
+    art = _code("Selka Varn's remarks on the Saltmarsh angered Ostrana.")
+    q = _only(art)
+    assert q.rule == "noun" and q.text == "the Saltmarsh"
+    assert q.cue is not None and q.cue.text == "remarks"
+    assert q.speaker is not None and q.speaker.name == "Selka Varn"
+
+
 def test_partial_quote_is_folded_into_reported_speech() -> None:
     art = _code("Foreign Minister Selka Varn said the offer was “an insult to Velmora” on Monday.")
     q = _only(art)
     assert q.kind == "indirect"
     assert "an insult to Velmora" in q.text
+
+
+def test_parenthetical_attribution_splits_the_reported_clause() -> None:
+    art = _code("The border, Foreign Minister Selka Varn said, would stay closed until May.")
+    q = _only(art)
+    assert [s.text for s in q.segments] == ["The border", "would stay closed until May"]
+    assert q.speaker is not None and q.speaker.name == "Selka Varn"
+
+
+def test_relative_pronoun_speaker_resolves_through_antecedent() -> None:
+    art = _code("The plan was backed by Selka Varn, who said that Velmora would pay for the road.")
+    (q,) = [q for q in art.quotes if q.rule == "verb"]
+    assert q.speaker is not None and q.speaker.text == "who"
+    assert q.speaker.name == "Selka Varn"
+
+
+def test_infinitive_and_noun_phrase_contents() -> None:
+    art = _code(
+        "Foreign Minister Selka Varn urged Ostrana to reopen the border at Harrowgate Pass."
+    )
+    q = _only(art)
+    assert q.rule == "control" and q.text == "Ostrana to reopen the border at Harrowgate Pass"
+    art = _code("Foreign Minister Selka Varn called for a new treaty with Ostrana.")
+    q = _only(art)
+    assert q.rule == "object" and q.text == "a new treaty with Ostrana"
+    assert q.cue is not None and q.cue.text == "called"
 
 
 def test_user_lexicon_adds_a_reporting_verb(tmp_path) -> None:
@@ -317,3 +376,29 @@ def test_reference_article_events_in_lavrov_quote_are_reported_by_him(seed_coded
         assert ev.id in q.event_ids
         assert ev.evidence.reported_by is not None
         assert q.speaker is not None and ev.evidence.reported_by.name == q.speaker.name
+
+
+NASTY = [
+    "",
+    "“",
+    "”",
+    '"',
+    '""""',
+    "“““ ”””",
+    "He said: “",
+    "“Unclosed at the very end",
+    'A ” stray, a “ stray, a " stray.\n\n“\n\n”',
+    "“One,” he said, “",
+    "“A.\n“B.\n“C.",
+    "''Typewriter,'' he said, ``and more",
+    "— Selka Varn",
+    "VARN: \n\nKASPRAK:",
+]
+
+
+@pytest.mark.parametrize("text", NASTY)
+def test_bad_marks_never_fail(nlp, text: str) -> None:
+    find_chains(text)
+    art = make_article("t", text or " ").with_(doc=nlp(text or " "))
+    for q in extract_quotes(art):
+        assert 0 <= q.start <= q.end <= len(art.text)

@@ -471,3 +471,22 @@ def test_dedup_is_skipped_when_nothing_changed(db: Path) -> None:
         "stories": 1,
         "merged_events": 5,
     }
+
+
+def test_rows_survive_repeated_event_ids_and_malformed_dates(tmp_path: Path) -> None:
+    bad = article(
+        "b1",
+        "Ruritania accused Freedonia twice in one day.",
+        (
+            event("e1", "ACCUSE", "RUR", "FRE", "2020-13-45"),
+            event("e1", "ACCUSE", "RUR", "FRE", "2020-01-05"),
+        ),
+        published="not a date",
+    )
+    path = tmp_path / "bad.duckdb"
+    build(path, [bad])
+    con = open_db(path, read_only=True)
+    got = queries.events(con, limit=10)
+    assert sorted(e["id"] for e in got) == ["b1/e1", "b1/e1#1"]
+    assert sorted(str(e["date"]) for e in got) == ["2020-01-05", "None"]
+    assert queries.article(con, "b1")["published"] is None

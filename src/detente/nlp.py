@@ -10,6 +10,8 @@ import functools
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from spacy.tokens import Doc
+
 from .config import Settings
 from .errors import NLPError
 from .records import Article
@@ -58,10 +60,22 @@ class NLPStage:
         return cls(settings.model, settings.batch_size)
 
     def __call__(self, article: Article) -> Article:
-        return article.with_(doc=self.nlp(article.doc_text))
+        return next(self.pipe([article]))
 
     def pipe(self, articles: Iterable[Article]) -> Iterator[Article]:
         arts = list(articles)
-        docs = self.nlp.pipe((a.doc_text for a in arts), batch_size=self.batch_size)
-        for art, doc in zip(arts, docs, strict=True):
+        # The title and the text are parsed as separate documents and joined, so a headline
+        # without final punctuation never runs into the first sentence of the story.
+        texts: list[str] = []
+        for art in arts:
+            if art.title:
+                texts.append(art.doc_text[: art.body_offset])
+            texts.append(art.text)
+        docs = iter(self.nlp.pipe(texts, batch_size=self.batch_size))
+        for art in arts:
+            if art.title:
+                title_doc, body_doc = next(docs), next(docs)
+                doc = Doc.from_docs([title_doc, body_doc], ensure_whitespace=False)
+            else:
+                doc = next(docs)
             yield art.with_(doc=doc)

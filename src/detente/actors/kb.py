@@ -190,6 +190,7 @@ class Entry:
     sector: str | None
     name: str
     office: str | None = None  # roles only: hos, hog, fm, dm, sg
+    needs_agent: bool = False  # ambiguous name: an actor only before an agent noun
 
     def ref(self, sector: str | None = None) -> ActorRef:
         """The actor this entry stands for, optionally with a sector."""
@@ -570,7 +571,14 @@ class _Builder:
         for oid, o in self.orgs.items():
             org_code = normalise_code(o.get("code"))
             kind = str(o.get("kind", "organisation"))
-            kb.entries[oid] = Entry(oid, kind, org_code, o.get("sector"), str(o["name"]))
+            kb.entries[oid] = Entry(
+                oid,
+                kind,
+                org_code,
+                o.get("sector"),
+                str(o["name"]),
+                needs_agent=bool(o.get("needs_agent", False)),
+            )
             via = "seat" if kind == "seat" else "exact"
             kb._add_name(str(o["name"]), Hit(oid, via, _is_acronym(str(o["name"]))))
             for alias in _as_list(o.get("aliases")):
@@ -617,7 +625,7 @@ class _Builder:
 def _read_yaml(path: Path | None, text: str, source: str) -> Any:
     try:
         return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: an impossible date (2019-13-45)
         raise ActorError(f"{source} is not valid YAML: {exc}", code="E056") from exc
 
 

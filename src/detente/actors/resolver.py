@@ -82,8 +82,11 @@ NOT_CURRENT = frozenset(
         "newly",
     }
 )
+#: Words before a title that say the person no longer holds it ("former President Clinton").
+FORMER = frozenset({"former", "ex", "ex-", "late", "ousted", "deposed", "exiled"})
 PRONOUNS = frozenset({"he", "she"})
 OF_GLUE = (["of"], ["of", "the"])
+IN_GLUE = (["in"], ["in", "the"], ["throughout"])
 #: Nouns that make a capital before them a place ("the Moscow talks", "a Tokyo suburb").
 PLACE_HEADS = frozenset(
     {
@@ -132,8 +135,21 @@ PLACE_HEADS = frozenset(
 #: Tokens allowed inside a compositional group between two parts.
 GLUE_POS = frozenset({"ADJ", "PROPN", "NOUN", "NUM"})
 #: Last words of organisation names that are most likely non-governmental ("... Forum").
-NGO_HEADS = frozenset({"association", "foundation", "forum", "institute", "society",
-                       "federation", "watch", "coalition", "network", "trust", "fund"})
+NGO_HEADS = frozenset(
+    {
+        "association",
+        "foundation",
+        "forum",
+        "institute",
+        "society",
+        "federation",
+        "watch",
+        "coalition",
+        "network",
+        "trust",
+        "fund",
+    }
+)
 FUZZY_PLACE = 88.0  # rapidfuzz ratio for a misspelt state, capital or place name
 FUZZY_MIN = 84.0  # rapidfuzz ratio for a near-miss when the context names the person's country
 FUZZY_ALONE = 94.0  # ... when the context says nothing
@@ -150,6 +166,7 @@ COUNTRY, CAPITAL, PLACE, ORG, AGENT, ROLE, PERSON, SURNAME, NAME = (
     "surname",
     "name",
 )
+ORGNAME = "orgname"  # an unknown organisation whose name says it is non-governmental
 _ORDER = {
     ORGNAME: 1,
     COUNTRY: 0,
@@ -241,6 +258,14 @@ class Composer:
                 entry = self.kb.entries[part.hit.target]
                 state = self.kb.state(entry.code or "") if part.cat == CAPITAL else entry
                 return state or entry, part
+        if len(parts) > 1:
+            # A place inside a phrase gives its country: "rebels in Darfur", "Arkansas governor".
+            for part in parts:
+                if part.cat == PLACE and part.hit is not None:
+                    entry = self.kb.entries[part.hit.target]
+                    state = self.kb.state(entry.code or "")
+                    if state is not None:
+                        return state, part
         return None, None
 
     def first_sector(self, parts: Sequence[Part]) -> tuple[str | None, Part | None]:
@@ -446,6 +471,8 @@ class DocResolver:
         self.vocab = vocab
         self._names: list[tuple[str, str]] | None = None
         self._places: list[tuple[str, Hit]] | None = None
+        self._sent_start: list[int] = []
+        self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ finding
     def _accept(self, span: Any, hit: Hit, key: str) -> bool:
@@ -511,6 +538,17 @@ class DocResolver:
             ):
                 continue  # "Government Development Bank": part of an organisation's name
             kept.append(part)
+        starts = {p.start: p for p in kept}
+        kept = [
+            p
+            for p in kept
+            if not (
+                p.cat == ORG
+                and p.hit is not None
+                and self.kb.entries[p.hit.target].needs_agent
+                and not (p.end in starts and starts[p.end].cat == AGENT)
+            )
+        ]
         # Unknown people: spaCy PERSON entities whose last word no known name covers. A surname
         # inside a longer name ("Tara Kono", "Richard Nixon") is part of that name.
         for ent in person_ents:
@@ -535,13 +573,17 @@ class DocResolver:
         for ent in doc.ents:
             if any(i in covered for i in range(ent.start, ent.end)):
                 continue
-            if ent.label_ in ("GPE", "NORP", "LOC"):
+            if ent.label_ in ("GPE", "NORP", "LOC") or (ent.label_ == "ORG" and len(ent) == 1):
                 hit = self._fuzzy_place(ent.text)
                 if hit is not None:
                     cat = _categorise(self.kb, hit)
                     kept.append(Part(ent.start, ent.end, cat, [hit], ent.text, fuzzy=True))
-            elif ent.label_ == "ORG" and ent[-1].lower_ in NGO_HEADS and len(ent) > 1:
-                kept.append(Part(ent.start, ent.end, ORGNAME, [], ent.text))
+            elif ent.label_ == "ORG":
+                # An organisation the knowledge base does not know: kept as a mention.
+                words = [t for t in ent if t.pos_ != "DET" and not t.is_space]
+                if words and any(t.pos_ == "PROPN" for t in words):
+                    begin, end = words[0].i, words[-1].i + 1
+                    kept.append(Part(begin, end, ORGNAME, [], doc[begin:end].text))
         kept.sort(key=lambda p: p.start)
         return kept
 
@@ -554,7 +596,7 @@ class DocResolver:
                 (key, hits[0])
                 for key, hits in self.kb.names.items()
                 if len(key) >= 6
-                and hits[0].via in ("exact", "alias", "demonym", "capital", "place")
+                and hits[0].via in ("exact", "alias", "capital", "place")
                 and hits[0].target.startswith(("state:", "place:"))
                 and not hits[0].case_sensitive
             ]
@@ -614,7 +656,20 @@ class DocResolver:
                     and part.cat in (COUNTRY, ORG, CAPITAL)
                     and [t.lower_ for t in doc[last.end : part.start]] in OF_GLUE
                 )
-                if of_country or (order_ok and self._glue_ok(doc, last.end, part.start)):
+                # "rebels in Darfur", "opposition parties in Nepal": domestic agents take the
+                # country they are in (not troops: foreign troops are often "in" a country).
+                in_country = (
+                    last.cat == AGENT
+                    and all(p.cat in (AGENT, ROLE) for p in groups[-1])
+                    and part.cat in (COUNTRY, PLACE, CAPITAL)
+                    and [t.lower_ for t in doc[last.end : part.start]] in IN_GLUE
+                    and self.kb.roles[last.hits[0].target].sector not in ("MIL", "GOV")
+                )
+                if (
+                    of_country
+                    or in_country
+                    or (order_ok and self._glue_ok(doc, last.end, part.start))
+                ):
                     groups[-1].append(part)
                     continue
             groups.append([part])
@@ -627,7 +682,11 @@ class DocResolver:
         span = doc[part.start : part.end]
         root = span.root
         head = root.head
-        if span.text.isupper() and len(span.text) > 3 and span.start == span.sent.start:
+        if (
+            span.text.isupper()
+            and len(span.text) > 3
+            and span.start == self._sent_start[span.start]
+        ):
             return True  # a dateline: "WASHINGTON - The president said ..."
         if root.dep_ == "pobj" and head.lower_ in LOCATIVE_PREPS:
             return True
@@ -648,7 +707,7 @@ class DocResolver:
         )
 
     def _context_codes(self, doc: Any, sent_codes: dict[int, list[str]], tok: int) -> list[str]:
-        return sent_codes.get(doc[tok].sent.start, [])
+        return sent_codes.get(self._sent_start[tok], [])
 
     def _first_last(self, text: str, date: dt.date | None) -> Person | None:
         """A known person with the same first and last name ("Vladimir V. Putin")."""
@@ -684,7 +743,23 @@ class DocResolver:
     def resolve_doc(
         self, doc: Any, date: dt.date | None, article: Article | None = None
     ) -> list[Mention]:
-        """All actor mentions of ``doc`` in document order (offsets into ``doc.text``)."""
+        """All actor mentions of ``doc`` in document order (offsets into ``doc.text``).
+
+        Thread-safe: the resolver is shared per process (web server threads included), and one
+        document is resolved at a time (the stage costs a few percent of parsing).
+        """
+        with self._lock:
+            return self._resolve_doc(doc, date, article)
+
+    def _resolve_doc(
+        self, doc: Any, date: dt.date | None, article: Article | None = None
+    ) -> list[Mention]:
+        # Sentence start of every token (one sentence when the pipeline has no parser).
+        self._sent_start = [0] * len(doc)
+        if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
+            for sent in doc.sents:
+                for i in range(sent.start, sent.end):
+                    self._sent_start[i] = sent.start
         parts = self.find_parts(doc)
         groups = self.group(doc, parts)
         shared = self._shared_sectors(doc, groups)
@@ -694,7 +769,7 @@ class DocResolver:
             if part.cat in (COUNTRY, CAPITAL, PLACE) and part.hit is not None:
                 code = self.kb.entries[part.hit.target].code
                 if code:
-                    sent_codes.setdefault(doc[part.start].sent.start, []).append(code)
+                    sent_codes.setdefault(self._sent_start[part.start], []).append(code)
         pron = [t.i for t in doc if t.lower_ in PRONOUNS and t.pos_ == "PRON"]
         items: list[tuple[int, list[Part] | None]] = [(g[0].start, g) for g in groups]
         items += [(i, None) for i in pron]
@@ -702,9 +777,9 @@ class DocResolver:
         mentions: list[Mention] = []
         seen: list[_PersonSeen] = []
         ents = {(e.start, e.end): e.label_ for e in doc.ents}
-        sent_index = {s.start: n for n, s in enumerate(doc.sents)}
+        sent_index = {start: n for n, start in enumerate(sorted(set(self._sent_start)))}
         for start, group in items:
-            sent_no = sent_index.get(doc[start].sent.start, 0)
+            sent_no = sent_index.get(self._sent_start[start], 0)
             if group is None:
                 res = self._pronoun(seen, sent_no, doc[start].lower_)
                 if res is None:
@@ -819,12 +894,17 @@ class DocResolver:
         country, cpart = comp.country_of(group)
         sector, _ = comp.first_sector(group)
         sector = sector or shared_sector
+        start = group[0].start
+        former = any(t.lower_.strip("-") in FORMER for t in doc[max(0, start - 2) : start]) or any(
+            t.lower_ in FORMER for p in group for t in doc[p.start : p.end]
+        )
+        title_sector = None if former else sector  # a former president has no current sector
         office = comp.office_key(group)
         last = group[-1]
         # 1. A known person (exact name or alias).
         if last.cat == PERSON and last.hit is not None:
             person = kb.people[last.hit.target]
-            ref, _ = comp.person_ref(person, date, country, sector)
+            ref, _ = comp.person_ref(person, date, country, title_sector)
             via = "exact" if norm_key(last.text) == norm_key(person.name) else "alias"
             return Resolved(ref, via, 1.0 if ref.sector else 0.8, person_key=person.id)
         # 2. A surname: the person introduced earlier, else a unique office holder of the day.
@@ -833,7 +913,14 @@ class DocResolver:
             for p in reversed(seen):
                 if key in p.surnames and (country is None or p.actor.code == country.code):
                     return Resolved(p.actor, "surname", 0.9, p.mention_index, p.key)
-            ent_ok = doc[last.start].ent_type_ == "PERSON" or len(group) > 1
+            tok = doc[last.start]
+            # A bare surname needs to look like a name: a person (or untagged proper noun),
+            # not a place or a date ("in May").
+            ent_ok = (
+                len(group) > 1
+                or tok.ent_type_ == "PERSON"
+                or (tok.pos_ == "PROPN" and tok.ent_type_ in ("", "ORG"))
+            )
             if not ent_ok:
                 return None
             people = kb.people_named(last.text)
@@ -845,7 +932,7 @@ class DocResolver:
                     p for p in on_duty if (o := p.office_on(date)) and o.role == office
                 ] or on_duty
             if len(on_duty) == 1:
-                ref, _ = comp.person_ref(on_duty[0], date, country, sector)
+                ref, _ = comp.person_ref(on_duty[0], date, country, title_sector)
                 return Resolved(ref, "surname", 0.75, person_key=on_duty[0].id)
             if (
                 not on_duty
@@ -853,7 +940,7 @@ class DocResolver:
                 and (country is None or people[0].country == country.code)
             ):
                 # A well-known person out of office that day ("President Reagan" in 2000).
-                ref, _ = comp.person_ref(people[0], date, country, sector)
+                ref, _ = comp.person_ref(people[0], date, country, title_sector)
                 return Resolved(ref, "surname", 0.6, person_key=people[0].id)
             last = Part(last.start, last.end, NAME, [], last.text)
             group = [*group[:-1], last]
@@ -866,11 +953,11 @@ class DocResolver:
             )
             same = self._first_last(name, date)
             if same is not None:
-                ref, _ = comp.person_ref(same, date, country, sector)
+                ref, _ = comp.person_ref(same, date, country, title_sector)
                 return Resolved(ref, "alias", 0.9, person_key=same.id)
             near = self._fuzzy(name, codes, date)
             if near is not None:
-                ref, _ = comp.person_ref(near, date, country, sector)
+                ref, _ = comp.person_ref(near, date, country, title_sector)
                 return Resolved(ref, "fuzzy", 0.7, person_key=near.id)
             key = norm_key(name.split()[-1])
             for p in reversed(seen):
@@ -910,7 +997,7 @@ class DocResolver:
             if country is not None and office and country.code:
                 holder = comp.holder(country.code, office, date, comp.role_word(group))
                 if holder is not None:
-                    ref, _ = comp.person_ref(holder, date, country, sector)
+                    ref, _ = comp.person_ref(holder, date, country, title_sector)
                     return Resolved(ref, "role", 0.75, person_key=holder.id)
         # 5. Organisations, seats and groups (an agent noun after them gives the sector).
         orgs = [p for p in group if p.cat == ORG]
@@ -920,15 +1007,28 @@ class DocResolver:
                 # "Kurdish rebels", "Tamil refugees": coded by the country they are in.
                 here = [c for c in self._context_codes(doc, sent_codes, group[0].start) if c]
                 code = country.code if country is not None else (here[0] if here else entry.code)
-                ref = ActorRef(code=code, sector=sector or entry.sector, name=entry.name,
-                               kind="group", kb_id=entry.id)
+                ref = ActorRef(
+                    code=code,
+                    sector=sector or entry.sector,
+                    name=entry.name,
+                    kind="group",
+                    kb_id=entry.id,
+                )
                 return Resolved(ref, "context" if code != entry.code else "demonym", 0.6)
             via = "metonym" if orgs[-1].hit.via == "seat" else orgs[-1].hit.via
             return Resolved(entry.ref(sector), via, 0.95)
         if last.cat == ORGNAME:
-            code = country.code if country is not None else "NGO"
-            ref = ActorRef(code=code, sector=sector, name=last.text, kind="ngo")
-            return Resolved(ref, "entity", 0.4)
+            words = last.text.lower().split()
+            ngo = len(words) > 1 and (
+                words[-1] in NGO_HEADS or (words[0] in NGO_HEADS and words[1] == "of")
+            )
+            if ngo:
+                code = country.code if country is not None else "NGO"
+                ref = ActorRef(code=code, sector=sector, name=last.text, kind="ngo")
+                return Resolved(ref, "entity", 0.4)
+            code = country.code if country is not None else None
+            ref = ActorRef(code=code, sector=sector, name=last.text, kind="organisation")
+            return Resolved(ref, "entity", 0.3)
         # 6. Country (or capital) plus agent nouns: "Japanese officials", "Khartoum government".
         if country is not None and cpart is not None and cpart.hit is not None:
             if group[0].start > 0 and doc[group[0].start - 1].lower_ == "ethnic":

@@ -52,7 +52,7 @@ def _progress(enabled: bool, every: float = 10.0) -> Iterator[Callable[[Any], No
 
         bar = Progress(
             TextColumn("[bold]ingest"),
-            BarColumn(),
+            BarColumn(bar_width=20),
             MofNCompleteColumn(),
             TextColumn("{task.fields[info]}"),
             TimeElapsedColumn(),
@@ -68,8 +68,8 @@ def _progress(enabled: bool, every: float = 10.0) -> Iterator[Callable[[Any], No
                 task,
                 total=p.total,
                 completed=min(p.files, p.total or p.files),
-                info=f"{p.rate:.1f} art/s · {p.coded} coded · {p.skipped} skipped · "
-                f"{p.rejected} rejected · {p.events} events · {p.quotes} quotes",
+                info=f"{p.rate:.1f}/s {p.coded} coded {p.skipped} skip {p.rejected} rej "
+                f"{p.events} ev {p.quotes} q",
             )
 
         with bar:

@@ -84,6 +84,25 @@ SPEECH_VERBS = frozenset(
         "answer",
     }
 )
+#: Nouns of saying: "issued a statement that ...", "a warning that ...".
+SPEECH_NOUNS = frozenset(
+    {
+        "statement",
+        "declaration",
+        "reminder",
+        "warning",
+        "message",
+        "letter",
+        "communique",
+        "announcement",
+        "remark",
+        "comment",
+        "claim",
+        "assurance",
+        "note",
+        "resolution",
+    }
+)
 #: Verbs whose subject carries out a nominal event in their object ("held talks").
 GENERIC_LIGHT = frozenset(
     {
@@ -488,23 +507,28 @@ class EventExtractor:
         cands = [c for c in cands if c[0].pos == pos]
         clause, light = _clause_of(anchor, pos)
         objects = _object_lemmas(anchor if pos != "noun" else (light or anchor), pos)
+        # Direct objects decide; prepositional ones ("fired on protesters", "withdrew from the
+        # race") only when there is no direct object.
+        direct_objs = _object_lemmas(anchor, "direct") if pos != "noun" else objects
+        prep_objs = objects - direct_objs
+        # "" in an entry's objects means "used without a direct object" ("troops massed on ...")
+        direct = anchor.dep_ in ("acl", "relcl") or any(
+            c.dep_ in ("dobj", "nsubjpass", "attr", "ccomp") for c in anchor.children
+        )
         general: list[tuple[Pattern, list[Any]]] = []
         specific: list[tuple[Pattern, list[Any]]] = []
         for pat, toks in cands:
             entry = pat.entry
-            if objects & entry.objects_not:
-                continue
-            if (
-                pos == "noun"
-                and entry.light
-                and light is not None
-                and not _forms(light) & (entry.light | GENERIC_LIGHT)
+            if direct_objs & entry.objects_not or (
+                not direct_objs and prep_objs & entry.objects_not
             ):
-                # a nominal trigger under a non-light verb is that verb's topic, not an event
-                # ("criticised the talks"), unless it names its own actor (handled later)
-                pass
+                continue
             if entry.objects is not None and pos != "noun":
-                if objects & entry.objects or ("" in entry.objects and not objects):
+                if (
+                    direct_objs & entry.objects
+                    or (not direct_objs and prep_objs & entry.objects)
+                    or ("" in entry.objects and not direct)
+                ):
                     specific.append((pat, toks))
                 continue
             general.append((pat, toks))
@@ -593,11 +617,21 @@ class EventExtractor:
             if subj_tok is not None:
                 actor = self._entities(state, subj_tok) if not passive else []
                 if passive:
-                    recipient = self._entities(state, subj_tok)
                     agent = _agent(head)
-                    actor = self._entities(state, agent) if agent is not None else []
-                    via = "passive agent"
-            else:
+                    by_agent = self._entities(state, agent) if agent is not None else []
+                    patient = self._entities(state, subj_tok)
+                    if entry.adjectival or (
+                        agent is None
+                        and (anchor.lemma_.lower() in STATIVE_PASSIVES or trig.event == "RETREAT")
+                    ):
+                        # "X was alarmed by Y" (X accuses Y), "X is opposed to Y",
+                        # "guerrillas have been demobilized" (they disarmed)
+                        actor, recipient = patient, by_agent
+                    else:
+                        actor, recipient = by_agent, patient
+                        via = "passive agent"
+            elif not (head.tag_ == "VBN" and head.dep_ == "advcl"):
+                # ("Asked about X, Clinton said ...": the main subject was asked, it did not ask)
                 ctrl = _controller(head)
                 if ctrl is not None:
                     actor = self._entities(state, ctrl)
@@ -616,13 +650,6 @@ class EventExtractor:
                 for obj in anchor.children:
                     if obj.dep_ == "dobj":
                         recipient += self._prep_entities(state, obj, entry.preps)
-            if passive and (
-                entry.adjectival or (not actor and anchor.lemma_.lower() in STATIVE_PASSIVES)
-            ):
-                # psych verbs: "X was alarmed by Y" -> X accuses Y; "X is opposed to Y"
-                actor, recipient = recipient, actor
-            elif passive and not actor and trig.event == "RETREAT":
-                actor, recipient = recipient, []  # "guerrillas have been demobilized"
             if not recipient and (entry.frame == "complement" or entry.embed):
                 recipient = self._complement_subject(state, anchor)
                 if not recipient and head.i != anchor.i:
@@ -716,6 +743,20 @@ class EventExtractor:
                             if m is not None and m not in trig.actor:
                                 return [m]
         return []
+
+    def _addressee(self, state: _Doc, verb: Any) -> list[int]:
+        """Who a statement is addressed to: "told Japan", "a reminder to Iraq"."""
+        out: list[int] = []
+        for c in verb.children:
+            if c.dep_ in ("dobj", "dative", "iobj") and c.lemma_.lower() not in SPEECH_NOUNS:
+                out += (
+                    self._entities(state, c)
+                    if c.dep_ != "dative" or not list(c.children)
+                    else self._pobj_entities(state, c)
+                )
+            elif c.dep_ == "prep" and c.lower_ == "to":
+                out += self._pobj_entities(state, c)
+        return out
 
     def _visit_host(self, state: _Doc, anchor: Any, trig: Trigger) -> list[int]:
         heads = (
@@ -944,15 +985,31 @@ class EventExtractor:
         # Reported speech: climb complement clauses up to a verb of saying.
         node = clause
         hops = 0
-        while node.dep_ in ("ccomp", "parataxis", "conj", "xcomp", "advcl") and hops < 4:
+        addressee: list[int] = []
+        while node.dep_ in ("ccomp", "parataxis", "conj", "xcomp", "advcl", "acomp", "acl") and (
+            hops < 5
+        ):
             parent = node.head
             hops += 1
+            if node.dep_ == "acl" and parent.lemma_.lower() in SPEECH_NOUNS:
+                # "issued a reminder to Iraq that it must ...": the issuer speaks
+                verb = parent.head if parent.dep_ in ("dobj", "nsubjpass") else None
+                subj_tok = _subject(verb)[0] if verb is not None else None
+                if subj_tok is not None:
+                    found = self._entities(state, subj_tok)
+                    if found:
+                        trig.reported_by = found[0]
+                    addressee = self._addressee(state, verb)
+                break
+            if node.dep_ == "acl":
+                break
             if parent.lemma_.lower() in SPEECH_VERBS:
                 subj_tok, _ = _subject(parent)
                 if subj_tok is not None:
                     found = self._entities(state, subj_tok)
                     if found:
                         trig.reported_by = found[0]
+                addressee = self._addressee(state, parent)
                 if parent.lemma_.lower() == "deny":
                     aux.add("negation")
                 break
@@ -962,8 +1019,13 @@ class EventExtractor:
         if not trig.actor and trig.reported_by is not None:
             subj_tok, passive = _subject(clause)
             if subj_tok is not None and not passive and subj_tok.lower_ in PRONOUNS:
-                trig.actor = [trig.reported_by]
-                trig.actor_via = "speaker"
+                # "Syria says it will not ..." is the speaker; "reminded Iraq that it must ..."
+                # the addressee
+                third = subj_tok.lower_ not in FIRST_PERSON and bool(
+                    {c.lower_ for c in clause.children if c.dep_ == "aux"} & OBLIGATION_AUX
+                )
+                trig.actor = addressee[:1] if third and addressee else [trig.reported_by]
+                trig.actor_via = "addressee" if third and addressee else "speaker"
                 trig.confidence -= 0.1
 
     def _derive(self, state: _Doc, trig: Trigger) -> Trigger | None:
@@ -996,6 +1058,8 @@ class EventExtractor:
         ):
             # "will withdraw unless ...": a conditional threat
             event, mode = "THREATEN", INTENT_THREATEN.get(event, "relations")
+        elif future and event == "RETREAT":
+            event = "CONCEDE"  # an announced retreat is a verbal concession (PLOVER v2)
         elif future and event in INTENT_AGREE:
             event = "AGREE"
         elif future and event in INTENT_THREATEN:
@@ -1346,7 +1410,7 @@ def _object_lemmas(head: Any, pos: str) -> frozenset[str]:
         out.add(head.head.lemma_.lower())
     for c in head.children:
         if c.dep_ in ("dobj", "nsubjpass", "attr") or (
-            c.dep_ == "prep" and pos == "verb" and c.lower_ in ("on", "at", "of", "for")
+            c.dep_ == "prep" and pos == "verb" and c.lower_ in ("on", "at", "of", "for", "from")
         ):
             targets = [c] if c.dep_ != "prep" else [p for p in c.children if p.dep_ == "pobj"]
             for t in targets:
@@ -1457,7 +1521,9 @@ def _same_entity(a: Mention, b: Mention) -> bool:
     if a.actor is None or b.actor is None:
         return False
     if a.actor.kb_id and a.actor.kb_id == b.actor.kb_id:
-        return True
+        # agents of one state differ by sector: "Palestinian police" vs "Palestinian armed groups"
+        return a.actor.kind != "agent" or a.actor.sector == b.actor.sector
+
     return a.start == b.start and a.field == b.field
 
 

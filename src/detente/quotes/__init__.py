@@ -162,7 +162,12 @@ class QuoteStage:
         return cls(load_lexicon(_lexicon_files(settings)))
 
     def __call__(self, article: Article) -> Article:
-        return article.with_(quotes=extract_quotes(article, self.lexicon))
+        try:
+            quotes = extract_quotes(article, self.lexicon)
+        except Exception as exc:  # a quote-finding bug must never cost the article its events
+            log.warning("quotes: giving up on %s: %s: %s", article.input, type(exc).__name__, exc)
+            return article.with_(quotes=())
+        return article.with_(quotes=quotes)
 
 
 def _inside(span: Span, quote: Quote) -> bool:

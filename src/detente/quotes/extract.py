@@ -6,12 +6,17 @@ converts to ``field``/``start``/``end`` at the end. The steps:
 1. direct quotes: :func:`detente.quotes.marks.find_chains`, then quotes interrupted by their own
    attribution (``“...,” he said, “...”``) are merged;
 2. each direct quote looks for its attribution beside it: a reporting verb in the words before
-   it (``Lavrov said: “``) or after it (``,” said Caddell.``), a colon introduction in the
-   previous paragraph (``Caddell continued:``), ``according to X``, or a name and a colon;
-   a paragraph-opening quote with none inherits the previous speaker;
-3. reported speech: a reporting verb with a clausal complement, ``according to X``, a reporting
-   noun with a ``that`` clause; partial quotes inside reported speech are folded into it;
-4. speakers are resolved (see :mod:`detente.quotes.speaker`).
+   it (``Lavrov said: “``) or after it (``,” said Caddell.``), a dash and a name after it, a
+   colon introduction in the previous paragraph (``Caddell continued:``), ``according to X``, a
+   ``NAME:`` label; an unclosed quote with none is a stray mark and is dropped; a quote right
+   after another one's attribution sentence continues it;
+3. reported speech: a reporting verb with a clausal complement (or an infinitive, or a noun
+   phrase for verbs of saying such as "cite"), ``according to X``, a reporting noun with a
+   ``that`` clause, ``Name:`` lines; partial quotes inside reported speech are folded into it,
+   and a quote that is most of a reported clause takes its verb and speaker;
+4. a quote still without attribution takes a speech verb further back in its sentence, or (when
+   it opens its paragraph) the previous speaker;
+5. speakers are resolved (see :mod:`detente.quotes.speaker`).
 """
 
 from __future__ import annotations
@@ -25,51 +30,13 @@ from .marks import Chain, Segment, find_chains
 
 __all__ = ["Candidate", "find_candidates"]
 
+_LABEL_INSIDE = re.compile(r"([A-Z][A-Z.'\- ]{1,30}[A-Z.]):\s+")
 _DASH_AFTER = re.compile(r"[ \t\u00a0]*(?:―|—|–|--|-)[ \t\u00a0]*")
 #: Verbs whose "if"/"whether" clause is what was asked, not a condition.
 _ASKING = frozenset({"ask", "wonder", "question", "inquire", "enquire", "doubt", "know"})
 _STOP = frozenset({".", "?", "!", ";"})
 _NOT_SPEAKERS = frozenset({"it", "this", "that", "there", "you", "what", "which", "who"})
 _REL_PRONOUNS = frozenset({"who", "which", "that"})
-#: Words that look like a speaker before a colon but are labels (credit lines, datelines).
-_LABELS = frozenset(
-    {
-        "source",
-        "sources",
-        "photo",
-        "photos",
-        "image",
-        "video",
-        "update",
-        "updated",
-        "note",
-        "editor",
-        "editors",
-        "correction",
-        "read",
-        "watch",
-        "related",
-        "see",
-        "via",
-        "credit",
-        "by",
-        "q",
-        "a",
-        "question",
-        "answer",
-        "warning",
-        "breaking",
-        "exclusive",
-        "opinion",
-        "analysis",
-        "live",
-        "file",
-        "transcript",
-        "partial",
-        "full",
-        "text",
-    }
-)
 
 
 @dataclass(slots=True)
@@ -109,10 +76,14 @@ def _is_reporting_verb(tok: Any, lex: ReportingLexicon) -> bool:
     return lex.is_verb(tok.lemma_, _particles(tok))
 
 
-def _subject(verb: Any, depth: int = 0) -> Any | None:
-    """The speaker of a reporting verb: its subject, or its governing verb's subject."""
+def _subject(verb: Any, depth: int = 0, skip: frozenset[int] = frozenset()) -> Any | None:
+    """The speaker of a reporting verb: its subject, or its governing verb's subject.
+
+    ``skip`` holds token indices that cannot be the speaker (quoted words: the parser sometimes
+    makes a quoted subject the subject of the reporting verb too).
+    """
     for child in verb.children:
-        if child.dep_ == "nsubj":
+        if child.dep_ == "nsubj" and child.i not in skip:
             if child.lower_ in _REL_PRONOUNS and verb.dep_ == "relcl":
                 return verb.head
             return child
@@ -122,7 +93,7 @@ def _subject(verb: Any, depth: int = 0) -> Any | None:
         if obj is not None:
             return obj
     if depth < 2 and verb.dep_ in ("advcl", "xcomp", "conj", "pcomp") and verb.head.i != verb.i:
-        return _subject(verb.head, depth + 1)
+        return _subject(verb.head, depth + 1, skip)
     # "was told by X", "said by X"
     for child in verb.children:
         if child.dep_ == "agent":
@@ -262,7 +233,8 @@ class _Direct:
         return None
 
     def speaker_of(self, verb: Any) -> Any | None:
-        subj = _subject(verb)
+        quoted = frozenset(c.i for c in verb.children if self.owner[c.i] != -1)
+        subj = _subject(verb, skip=quoted)
         if subj is None or self.owner[subj.i] != -1:
             subj = _inverted_subject(verb)
         if subj is None and verb.i > 0:
@@ -346,7 +318,7 @@ def _colon_name(d: _Direct, toks: list[Any], loose: bool = False) -> Any | None:
     name = toks[:-1]
     while name and (name[0].is_punct or name[0].is_space):
         name = name[1:]
-    if not name or len(name) > 4 or any(t.lower_ in _LABELS for t in name):
+    if not name or len(name) > 4 or any(t.lower_ in d.lex.labels for t in name):
         return None
     if all(t.ent_type_ == "PERSON" for t in name) or all(
         t.is_upper and t.is_alpha and len(t) > 1 for t in name
@@ -368,6 +340,20 @@ def _attribute(d: _Direct, ci: int, ch: Chain) -> Candidate:
     doc = d.doc
     first, last = d.tokens_of(ci)
     cand = Candidate(kind="direct", segments=_segments(ch), confidence=0.9, how="direct")
+    label = _LABEL_INSIDE.match(d.text, ch.inner_start)
+    if label is not None and label.group(1).strip().lower() not in d.lex.labels:
+        # a transcript line inside the marks: "“WALLACE: Let's start ..."
+        name = doc.char_span(label.start(1), label.end(1), alignment_mode="expand")
+        colon = label.end(1)
+        if name is not None:
+            first_seg = cand.segments[0]
+            cand.segments[0] = (label.end(), first_seg[1])
+            cand.cue = (colon, colon + 1)
+            cand.speaker_head = name[-1].i
+            cand.speaker_span = (name.start, name.end)
+            cand.how = "colon-name"
+            cand.extra["lead_words"] = 0
+            return cand
     gap_verb = ch.gap_cue
     if gap_verb is not None:
         verb = doc[gap_verb]
@@ -408,7 +394,7 @@ def _attribute(d: _Direct, ci: int, ch: Chain) -> Candidate:
     # 2b. "“...” ― Pamela Padilla" (a dash and a name after the quote)
     dash = _DASH_AFTER.match(d.text, ch.end)
     if dash is not None:
-        run = []
+        run: list[Any] = []
         for t in tail:
             if t.idx < dash.end() or t.is_space or (t.is_punct and not run):
                 continue
@@ -464,7 +450,7 @@ def _attribute(d: _Direct, ci: int, ch: Chain) -> Candidate:
                 cand.speaker_span = _np_span(head)
                 cand.how = "colon-name"
                 return cand
-    cand.extra["lead_words"] = len(lead_words)
+    cand.extra["lead"] = [t.i for t in lead]
     cand.inherit = not lead_words
     cand.confidence = 0.6 if cand.inherit else 0.4
     cand.how = "inherit" if cand.inherit else "unattributed"
@@ -656,7 +642,6 @@ def _reported(d: _Direct, lex: ReportingLexicon) -> list[Candidate]:
                 confidence=0.8,
                 how="according",
             )
-            cand.extra["tokens"] = (lo, hi)
             out.append(cand)
         elif tok.pos_ == "NOUN" and tok.lower_ in lex.nouns:
             clause = next(
@@ -668,8 +653,21 @@ def _reported(d: _Direct, lex: ReportingLexicon) -> list[Candidate]:
                 ),
                 None,
             )
+            about = None
             if clause is None:
-                continue
+                # "Lavrov's comments on North Korea", "her criticism of the plan"
+                about = next(
+                    (
+                        c
+                        for c in tok.children
+                        if c.dep_ == "prep" and c.lower_ in ("on", "about", "of", "over")
+                    ),
+                    None,
+                )
+                obj = next((g for g in about.children if g.dep_ == "pobj"), None) if about else None
+                if obj is None:
+                    continue
+                clause = obj
             speaker = next((c for c in tok.children if c.dep_ == "poss"), None)
             if speaker is None:
                 prep = next(
@@ -679,13 +677,13 @@ def _reported(d: _Direct, lex: ReportingLexicon) -> list[Candidate]:
                 speaker = (
                     next((g for g in prep.children if g.dep_ == "pobj"), None) if prep else None
                 )
-            if speaker is None and tok.dep_ in ("dobj", "pobj"):
+            if speaker is None and tok.dep_ in ("dobj", "pobj") and about is None:
                 verb = tok.head if tok.dep_ == "dobj" else tok.head.head
                 speaker = _subject(verb)
             if speaker is None or speaker.lower_ in _NOT_SPEAKERS:
                 continue
             lo, hi = _strip(doc, clause.left_edge.i, clause.right_edge.i + 1)
-            if _words(doc, lo, hi) < 3:
+            if _words(doc, lo, hi) < (3 if about is None else 1):
                 continue
             cand = Candidate(
                 kind="indirect",
@@ -696,7 +694,6 @@ def _reported(d: _Direct, lex: ReportingLexicon) -> list[Candidate]:
                 confidence=0.7,
                 how="noun",
             )
-            cand.extra["tokens"] = (lo, hi)
             out.append(cand)
     return out
 
@@ -734,12 +731,34 @@ def _colon_lines(d: _Direct, lex: ReportingLexicon, title_end: int = 0) -> list[
             confidence=0.6,
             how="colon-line",
         )
-        cand.extra["tokens"] = (lo, hi)
         out.append(cand)
     return out
 
 
 # --------------------------------------------------------------------------------------------
+
+
+def _lead_far(d: _Direct, cand: Candidate, taken: set[int]) -> None:
+    """A quote inside a sentence whose speech verb is further back ("Cruz called Trump a
+    “pathological liar”", "It's denouncing what it calls “...”"), when no reported speech
+    already covers it."""
+    for i in reversed(cand.extra.get("lead", [])):
+        tok = d.doc[i]
+        lemma = tok.lemma_.lower()
+        if (
+            i in d.used_cues
+            or i in taken
+            or not (
+                _is_reporting_verb(tok, d.lex)
+                or (_is_verb(tok) and (lemma in d.lex.objects or lemma in d.lex.control))
+            )
+        ):
+            continue
+        subj = d.speaker_of(tok)
+        if subj is not None:
+            _with_speaker(cand, tok, subj, "lead-far")
+            cand.inherit, cand.confidence = False, 0.7
+            return
 
 
 def _merge_followers(text: str, direct: list[Candidate]) -> list[Candidate]:
@@ -839,6 +858,15 @@ def find_candidates(
                         c.extra["resolve_span"] = r.extra["resolve_span"]
             continue
         keep_reported.append(r)
+    taken = {
+        t.i
+        for r in keep_reported
+        if r.cue is not None
+        for t in (doc.char_span(r.cue[0], r.cue[1], alignment_mode="expand") or [])
+    }
+    for c in keep_direct:
+        if c.speaker_head is None and c.extra.get("lead"):
+            _lead_far(d, c, taken)
     out = []
     for cand in keep_direct:
         words = len(text[cand.start : cand.end].split())
@@ -851,8 +879,8 @@ def find_candidates(
         if cand.speaker_head is None and not cand.inherit and words < 6:
             continue
         out.append(cand)
-    # overlapping reported candidates: keep the longer
-    keep_reported.sort(key=lambda c: -(c.end - c.start))
+    # overlapping reported candidates: an explicit "according to X" wins, then the longer
+    keep_reported.sort(key=lambda c: (c.how != "according", -(c.end - c.start)))
     chosen: list[Candidate] = []
     for r in keep_reported:
         if any(

@@ -36,6 +36,7 @@ class ReportingLexicon:
             ``control_preps`` holds the two-word ones (``call`` -> {``on``}).
         objects: verbs whose content is a noun phrase object (``cite``); ``object_preps``
             holds those that take it through a preposition (``call`` -> {``for``}).
+        labels: words that look like a speaker before a colon but are labels ("Source:").
     """
 
     verbs: frozenset[str]
@@ -48,6 +49,7 @@ class ReportingLexicon:
     control_preps: dict[str, frozenset[str]] = field(default_factory=dict)
     objects: frozenset[str] = frozenset()
     object_preps: dict[str, frozenset[str]] = field(default_factory=dict)
+    labels: frozenset[str] = frozenset()
 
     def is_verb(self, lemma: str, particles: frozenset[str] = frozenset()) -> bool:
         """True when ``lemma`` (with the given particle children) is a reporting verb."""
@@ -104,6 +106,7 @@ def load_lexicon(extra_files: tuple[str, ...] = ()) -> ReportingLexicon:
     versions: list[str] = []
     control: set[str] = set()
     objects: set[str] = set()
+    labels: set[str] = set()
     for i, data in enumerate(sources):
         versions.append(str(data.get("version", i)))
         verbs = data.get("verbs") or {}
@@ -120,6 +123,7 @@ def load_lexicon(extra_files: tuple[str, ...] = ()) -> ReportingLexicon:
         pronouns.update(_words(data.get("pronouns"), "pronouns"))
         control.update(_words(data.get("control_verbs"), "control_verbs"))
         objects.update(_words(data.get("object_verbs"), "object_verbs"))
+        labels.update(_words(data.get("labels"), "labels"))
         if data.get("enabled") is not None:
             enabled = _words(data.get("enabled"), "enabled")
     single: set[str] = set()
@@ -144,6 +148,7 @@ def load_lexicon(extra_files: tuple[str, ...] = ()) -> ReportingLexicon:
         control_preps=ctl_preps,
         objects=obj,
         object_preps=obj_preps,
+        labels=frozenset(labels),
     )
 
 
