@@ -273,3 +273,13 @@ def test_phrasal_object_decides_the_entry(settings) -> None:
     # "troops massed on the border": no direct object, so the troop-moving reading fires
     ev = only(events("Velmoran troops massed on the Ostranan border.", settings), "MOBILIZE")
     assert ev.mode == "troops" and [r.code for r in ev.recipient] == ["XOS"]
+
+
+def test_place_in_the_object_phrase_codes_the_recipient(settings) -> None:
+    ev = only(events("Velmoran jets bombed targets in Drovnik.", settings), "ASSAULT")
+    assert ev.mode == "aerial" and [r.code for r in ev.recipient] == ["XOS"]
+
+
+def test_a_place_is_never_the_actor(settings) -> None:
+    for ev in events("Drovnik attacked Velmora.", settings):
+        assert all(a.kind != "location" for a in ev.actor)

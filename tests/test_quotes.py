@@ -115,6 +115,14 @@ def test_attribution_after_the_quote_inverted() -> None:
     assert q.speaker is not None and q.speaker.name == "Dorin Kasprak"
 
 
+def test_inverted_colon_introduction() -> None:
+    art = _code("Velmora waited. Said Foreign Minister Selka Varn: “We will wait for Ostrana.”")
+    q = _only(art)
+    assert q.rule == "lead" and q.cue is not None and q.cue.text == "Said"
+    assert q.speaker is not None and "Said" not in q.speaker.text
+    assert q.speaker.name == "Selka Varn"
+
+
 def test_missing_closing_mark_is_recovered() -> None:
     art = _code(
         "Ostranan Foreign Minister Dorin Kasprak said: “Ostrana will defend Harrowgate "
@@ -172,6 +180,13 @@ def test_reporting_verb_with_clause_and_pronoun_speaker() -> None:
     assert added.speaker is not None and added.speaker.text == "He"
     assert added.speaker.name == "Dorin Kasprak"
     assert added.cue is not None and added.cue.text == "added"
+
+
+def test_statement_from_an_actor_speaks_for_it() -> None:
+    art = _code("A statement from the Amber Palace said that Velmora would reopen the border.")
+    q = _only(art)
+    assert q.speaker is not None and q.speaker.text == "the Amber Palace"
+    assert q.speaker.actor is not None and q.speaker.actor.code == "XVM"
 
 
 def test_according_to() -> None:

@@ -490,3 +490,12 @@ def test_rows_survive_repeated_event_ids_and_malformed_dates(tmp_path: Path) -> 
     assert sorted(e["id"] for e in got) == ["b1/e1", "b1/e1#1"]
     assert sorted(str(e["date"]) for e in got) == ["2020-01-05", "None"]
     assert queries.article(con, "b1")["published"] is None
+
+
+def test_text_filters_take_wildcards_literally_and_sector_matches(con) -> None:
+    assert queries.events(con, text="%") == []
+    assert queries.quotes(con, words="_") == []
+    assert len(queries.events(con, text="accuse")) == 3
+    assert [e["id"] for e in queries.events(con, actor="gov")] == ["a4/e1"]
+    assert [e["id"] for e in queries.events(con, actor="ruritania", type="ASSAULT")] == []
+    assert [e["id"] for e in queries.events(con, recipient="ruritania")] == ["a4/e2"]

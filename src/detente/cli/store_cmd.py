@@ -286,7 +286,7 @@ def relations_cmd(
 
 @main.command("events")
 @_DB
-@click.option("--actor", help="Actor code (RUS), code+sector (RUSGOV), kb id or name.")
+@click.option("--actor", help="Actor: code (RUS), code+sector (RUSGOV), sector, kb id or name.")
 @click.option("--recipient", help="Recipient, like --actor.")
 @click.option("--type", "type_", metavar="TYPE[,TYPE]", help="PLOVER event type(s).")
 @click.option("--context", help="PLOVER context (military, economic, ...).")

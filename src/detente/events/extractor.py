@@ -532,6 +532,10 @@ class EventExtractor:
                     specific.append((pat, toks))
                 continue
             general.append((pat, toks))
+        if len(specific) > 1:
+            # "fired rockets at X" (an attack) vs "fired missiles over X" (a test)
+            preps_here = {c.lower_ for c in anchor.children if c.dep_ == "prep"}
+            specific.sort(key=lambda c: -len(preps_here & set(c[0].entry.preps)))
         if len(general) > 1:
             # several readings of one word ("call on X to", "call X"): prefer the entry whose
             # frame the sentence shows (its prepositions, an infinitive for embedding verbs)
@@ -646,10 +650,17 @@ class EventExtractor:
                         recipient += self._entities(state, child)
             recipient += self._prep_entities(state, anchor, entry.preps)
             if not recipient:
-                # "break off relations with Congo", "impose restrictions against X"
-                for obj in anchor.children:
-                    if obj.dep_ == "dobj":
+                # "break off relations with Congo", "impose restrictions against X",
+                # "granted 20 million euros in aid to Sudan"
+                objs = [o for c in anchor.children if c.dep_ == "dobj" for o in _conjuncts(c)]
+                for obj in objs:
+                    if obj.dep_ in ("dobj", "conj"):
                         recipient += self._prep_entities(state, obj, entry.preps)
+                        for prep in obj.children:
+                            if not recipient and prep.dep_ == "prep":
+                                for pobj in prep.children:
+                                    if pobj.dep_ == "pobj":
+                                        recipient += self._prep_entities(state, pobj, entry.preps)
             if not recipient and (entry.frame == "complement" or entry.embed):
                 recipient = self._complement_subject(state, anchor)
                 if not recipient and head.i != anchor.i:
@@ -809,15 +820,19 @@ class EventExtractor:
                     found.append(m)
                 elif t.i in state.loc2mention:
                     places.append(state.loc2mention[t.i])
-            # "demonstrators in Baghdad": an unnamed group is coded by where it is
-            out += found or places[:1]
+            # "demonstrators in Baghdad": an unnamed group is coded by where it is (subjects and
+            # prepositional objects only: "discussed the race in Ohio" does not target Ohio)
+            out += found or (places[:1] if tok.dep_ in ("nsubj", "nsubjpass", "pobj") else [])
         return _dedupe(out)
 
     def _pobj_entities(self, state: _Doc, prep: Any) -> list[int]:
         out: list[int] = []
         for child in prep.children:
-            if child.dep_ in ("pobj", "pcomp"):
+            if child.dep_ == "pobj":
                 out += self._entities(state, child)
+            elif child.dep_ == "pcomp" and child.i in state.tok2mention:
+                # "warned Georgia against joining NATO": a gerund clause is no recipient
+                out.append(state.tok2mention[child.i])
         return out
 
     def _prep_entities(self, state: _Doc, head: Any, preps: Sequence[str]) -> list[int]:
@@ -882,9 +897,13 @@ class EventExtractor:
                 and trig.light is not None
                 and trig.light.i in anchors
                 and _forms(trig.light) & (trig.entry.light | GENERIC_LIGHT)
+                and (
+                    trig.anchor.dep_ in ("dobj", "nsubjpass")
+                    or not any(c.dep_ == "dobj" for c in trig.light.children)
+                )
             ):
                 # "engaged in ethnic cleansing", "held talks": the noun names the event and the
-                # light verb only carries it
+                # light verb only carries it (but "hosted X for a meeting" is the hosting)
                 verb = anchors[trig.light.i]
                 if verb is not trig and verb.entry.objects is None:
                     verb.absorbed = True
@@ -1409,6 +1428,11 @@ def _object_lemmas(head: Any, pos: str) -> frozenset[str]:
     ):
         out.add(head.head.lemma_.lower())
     for c in head.children:
+        if c.dep_ in ("ccomp", "xcomp") and pos != "noun":
+            # "allowed inspectors to return": the infinitive's subject is the object
+            for s in c.children:
+                if s.dep_ == "nsubj":
+                    out.add(s.lemma_.lower())
         if c.dep_ in ("dobj", "nsubjpass", "attr") or (
             c.dep_ == "prep" and pos == "verb" and c.lower_ in ("on", "at", "of", "for", "from")
         ):

@@ -70,10 +70,18 @@ def _particles(tok: Any) -> frozenset[str]:
     return frozenset(c.lower_ for c in tok.children if c.dep_ == "prt")
 
 
+#: Word forms that are verbs whatever the tagger says ("Said Ellis: “..." is tagged PROPN).
+_ALWAYS_VERBS = {"said": "say", "says": "say", "told": "tell", "tells": "tell"}
+
+
 def _is_reporting_verb(tok: Any, lex: ReportingLexicon) -> bool:
-    if tok.pos_ not in ("VERB", "AUX") and tok.tag_ not in ("VBD", "VBZ", "VBP", "VBG", "VBN"):
+    if (
+        tok.pos_ not in ("VERB", "AUX")
+        and tok.tag_ not in ("VBD", "VBZ", "VBP", "VBG", "VBN")
+        and tok.lower_ not in _ALWAYS_VERBS
+    ):
         return False
-    return lex.is_verb(tok.lemma_, _particles(tok))
+    return lex.is_verb(_ALWAYS_VERBS.get(tok.lower_, tok.lemma_), _particles(tok))
 
 
 def _subject(verb: Any, depth: int = 0, skip: frozenset[int] = frozenset()) -> Any | None:
@@ -237,6 +245,9 @@ class _Direct:
         subj = _subject(verb, skip=quoted)
         if subj is None or self.owner[subj.i] != -1:
             subj = _inverted_subject(verb)
+        if subj is None and verb.head.i > verb.i and verb.head.pos_ in ("PROPN", "NOUN"):
+            # "Said Ellis:" tagged as a name with "Said" in it
+            subj = verb.head
         if subj is None and verb.i > 0:
             # a mis-parsed subject right before the verb ("... of the Post Trump said that")
             prev = self.doc[verb.i - 1]
@@ -244,6 +255,16 @@ class _Direct:
                 subj = prev
         if subj is None or self.owner[subj.i] != -1 or subj.lower_ in _NOT_SPEAKERS:
             return None
+        if subj.lower_ in self.lex.nouns:
+            # "A statement from the Kremlin said ...", "Varn's remarks suggested ...": the
+            # author of the statement speaks
+            for child in subj.children:
+                if child.dep_ == "poss":
+                    return child
+                if child.dep_ == "prep" and child.lower_ in ("by", "from", "of"):
+                    author = next((g for g in child.children if g.dep_ == "pobj"), None)
+                    if author is not None and author.pos_ in ("PROPN", "NOUN", "PRON"):
+                        return author
         return subj
 
     def has_own_content(self, verb: Any, ci: int) -> bool:
@@ -461,7 +482,10 @@ def _attribute(d: _Direct, ci: int, ch: Chain) -> Candidate:
 def _with_speaker(cand: Candidate, verb: Any, subj: Any, how: str) -> Candidate:
     cand.cue = _cue_chars(verb)
     cand.speaker_head = subj.i
-    cand.speaker_span = _np_span(subj)
+    lo, hi = _np_span(subj)
+    if lo <= verb.i < hi:  # never let the verb into the speaker ("Said Ellis")
+        lo, hi = (verb.i + 1, hi) if verb.i < subj.i else (lo, verb.i)
+    cand.speaker_span = (lo, hi)
     cand.how = how
     # "Mr. Kamin, who said ...": the speaker mention is "who", resolved through its antecedent
     v, steps = verb, 0

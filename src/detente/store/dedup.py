@@ -70,13 +70,14 @@ def group_stories(con: Any, *, threshold: float = 0.8) -> int:
             )
             parent[art_id] = art_id
             for other in lsh.query(mh):
-                # LSH gives candidates; confirm with the estimated similarity.
-                if mh.jaccard(sigs[other]) >= threshold:
+                # LSH gives candidates; confirm with the estimated similarity (the share of
+                # equal hash values, what MinHash.jaccard computes).
+                if np.count_nonzero(values == sigs[other]) / NUM_PERM >= threshold:
                     ra, rb = _find(parent, art_id), _find(parent, other)
                     if ra != rb:
                         parent[max(ra, rb)] = min(ra, rb)
             lsh.insert(art_id, mh)
-            sigs[art_id] = mh
+            sigs[art_id] = values  # the bare array: half the memory of a MinHash object
     import pyarrow as pa
 
     ids = list(parent)

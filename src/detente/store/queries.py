@@ -77,13 +77,21 @@ def _check_date(value: str | dt.date | None, name: str) -> str | None:
         ) from None
 
 
+def _pattern(words: str) -> str:
+    """A case-insensitive substring pattern for ILIKE, with the user's ``%`` and ``_`` literal."""
+    escaped = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def _entity_clause(role: str, value: str, params: list[Any]) -> str:
-    # An actor matches by code (RUS), code+sector (RUSGOV), knowledge-base id or name.
-    params.extend([value.upper(), value.upper(), value, value])
+    # An actor matches by code (RUS), code+sector (RUSGOV), sector (GOV), knowledge-base id or
+    # name (case-insensitive).
+    params.extend([value.upper(), value.upper(), value.upper(), value, value])
     return (
         f"EXISTS (SELECT 1 FROM event_entities x WHERE x.event_id = e.id AND x.role = "
         f"'{role}' AND (upper(x.code) = ? OR upper(coalesce(x.code, '') || "
-        f"coalesce(x.sector, '')) = ? OR x.kb_id = ? OR x.name ILIKE ?))"
+        f"coalesce(x.sector, '')) = ? OR upper(x.sector) = ? OR x.kb_id = ? "
+        f"OR lower(x.name) = lower(?)))"
     )
 
 
@@ -121,8 +129,8 @@ def _event_where(
         where.append("e.date <= ?::DATE")
         params.append(u)
     if text:
-        where.append("(e.sentence ILIKE ? OR e.event_text ILIKE ?)")
-        params.extend([f"%{text}%", f"%{text}%"])
+        where.append("(e.sentence ILIKE ? ESCAPE '\\' OR e.event_text ILIKE ? ESCAPE '\\')")
+        params.extend([_pattern(text), _pattern(text)])
     if article_id:
         where.append("e.article_id = ?")
         params.append(article_id)
@@ -166,7 +174,8 @@ def events(
 
     Args:
         con: an open database connection.
-        actor: actor code (``RUS``), code+sector (``RUSGOV``), knowledge-base id or name.
+        actor: actor code (``RUS``), code+sector (``RUSGOV``), sector (``GOV``), knowledge-base
+            id or name (case-insensitive).
         recipient: the same, for the recipient.
         type: PLOVER event type, or several comma-separated (``ACCUSE,THREATEN``).
         context: a PLOVER context (``military``).
@@ -424,8 +433,8 @@ def articles(
         where.append("published <= ?::DATE")
         params.append(u)
     if text:
-        where.append("(title ILIKE ? OR text ILIKE ?)")
-        params.extend([f"%{text}%", f"%{text}%"])
+        where.append("(title ILIKE ? ESCAPE '\\' OR text ILIKE ? ESCAPE '\\')")
+        params.extend([_pattern(text), _pattern(text)])
     clause = (" WHERE " + " AND ".join(where)) if where else ""
     return _rows(
         con.execute(
@@ -504,8 +513,8 @@ def quotes(
     where: list[str] = []
     params: list[Any] = []
     if speaker:
-        where.append("(q.speaker_name ILIKE ? OR q.speaker_text ILIKE ?)")
-        params.extend([f"%{speaker}%", f"%{speaker}%"])
+        where.append("(q.speaker_name ILIKE ? ESCAPE '\\' OR q.speaker_text ILIKE ? ESCAPE '\\')")
+        params.extend([_pattern(speaker), _pattern(speaker)])
     if actor:
         where.append(
             "(upper(q.speaker_code) = ? OR upper(coalesce(q.speaker_code, '') || "
@@ -513,8 +522,8 @@ def quotes(
         )
         params.extend([actor.upper(), actor.upper(), actor])
     if words:
-        where.append("q.text ILIKE ?")
-        params.append(f"%{words}%")
+        where.append("q.text ILIKE ? ESCAPE '\\'")
+        params.append(_pattern(words))
     if article_id:
         where.append("q.article_id = ?")
         params.append(article_id)
