@@ -283,3 +283,60 @@ def test_place_in_the_object_phrase_codes_the_recipient(settings) -> None:
 def test_a_place_is_never_the_actor(settings) -> None:
     for ev in events("Drovnik attacked Velmora.", settings):
         assert all(a.kind != "location" for a in ev.actor)
+
+
+def test_protest_target_from_its_purpose(settings) -> None:
+    text = "Velmoran students staged a protest to denounce the Ostranan border policy."
+    evs = events(text, settings)
+    protest = only(evs, "PROTEST")
+    assert protest.mode == "demo" and [a.code for a in protest.actor] == ["XVM"]
+    accuse = only(evs, "ACCUSE")  # whoever staged the protest denounces
+    assert [a.code for a in accuse.actor] == ["XVM"] and [r.code for r in accuse.recipient] == [
+        "XOS"
+    ]
+
+
+def test_lodged_protest_is_a_complaint(settings) -> None:
+    ev = only(events("Velmora lodged a formal protest with Ostrana.", settings), "ACCUSE")
+    assert [r.code for r in ev.recipient] == ["XOS"]
+
+
+def test_reported_blame_is_an_accusation_by_the_speaker(settings) -> None:
+    text = "Velmora said Ostrana was responsible for the attack on the border post."
+    ev = only(events(text, settings), "ACCUSE")
+    assert ev.mode == "allege"
+    assert [a.code for a in ev.actor] == ["XVM"] and [r.code for r in ev.recipient] == ["XOS"]
+    assert events("Ostrana is responsible for the border.", settings) == []
+    assert events("Selka Varn said Ostrana was a responsible neighbour.", settings) == []
+
+
+def test_responsibility_for_a_duty_is_no_accusation(settings) -> None:
+    text = "Selka Varn said the Velmoran agency is responsible for regulating trade with Ostrana."
+    assert [e.event for e in events(text, settings)] == []
+
+
+def test_nominal_event_with_possessor_and_of_patient(settings) -> None:
+    text = "Velmora's invasion of Ostrana began in May, and the fighting continues."
+    ev = only(events(text, settings), "ASSAULT")
+    assert [a.code for a in ev.actor] == ["XVM"] and [r.code for r in ev.recipient] == ["XOS"]
+
+
+def test_future_event_date_and_announcement_date(settings) -> None:
+    evs = events("Velmora will meet Ostrana on Friday.", settings)
+    assert only(evs, "CONSULT").date == "2018-05-04"  # the next Friday
+    assert only(evs, "AGREE").date == DATE  # announced on the story's date
+
+
+@pytest.mark.parametrize(
+    ("title", "event", "actors", "recipients"),
+    [
+        ("Velmora strikes Ostranan targets near the border", "ASSAULT", ["XVM"], ["XOS"]),
+        ("Velmora, Calderra agree to resume border talks", "AGREE", ["XCA", "XVM"], []),
+        ("Ostrana expels Velmoran diplomats", "SANCTION", ["XOS"], ["XVM"]),
+    ],
+)
+def test_headlines(settings, title: str, event: str, actors: list, recipients: list) -> None:
+    art = code("The statement was published on the ministry website.", settings, title=title)
+    ev = only([e for e in art.events if e.evidence.trigger[0].field == "title"], event)
+    assert sorted(a.code for a in ev.actor) == actors
+    assert sorted(r.code for r in ev.recipient) == recipients

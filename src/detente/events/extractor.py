@@ -103,6 +103,37 @@ SPEECH_NOUNS = frozenset(
         "resolution",
     }
 )
+#: Nouns whose infinitive is done by whoever made them ("staged a protest to denounce X",
+#: "launched a bid to win Y"); not "the right of Russian troops to fire".
+ACL_CONTROL_NOUNS = frozenset(
+    {
+        "protest",
+        "demonstration",
+        "rally",
+        "march",
+        "strike",
+        "campaign",
+        "effort",
+        "bid",
+        "attempt",
+        "move",
+        "decision",
+        "plan",
+        "drive",
+        "initiative",
+        "offer",
+        "threat",
+        "promise",
+        "pledge",
+        "vow",
+        "call",
+        "consensus",
+        "agreement",
+        "deal",
+        "operation",
+        "offensive",
+    }
+)
 #: Verbs whose subject carries out a nominal event in their object ("held talks").
 GENERIC_LIGHT = frozenset(
     {
@@ -242,7 +273,17 @@ VIOLENT_CONTEXTS = frozenset({"military", "terrorism", "cbrn", "crime", "repress
 STATIVE_PASSIVES = frozenset({"oppose", "commit", "engage", "involve", "dedicate", "devote"})
 #: Events whose target may be the place they happen in when no recipient is named.
 PLACE_TARGETED = frozenset(
-    {"CONCEDE", "COERCE", "ASSAULT", "MOBILIZE", "RETREAT", "SANCTION", "THREATEN", "AID"}
+    {
+        "CONCEDE",
+        "COERCE",
+        "ASSAULT",
+        "MOBILIZE",
+        "RETREAT",
+        "SANCTION",
+        "THREATEN",
+        "AID",
+        "PROTEST",
+    }
 )
 _PRUNE = frozenset(
     {
@@ -468,7 +509,7 @@ class EventExtractor:
             by_anchor.setdefault(_span_root(toks).i, []).append((pat, toks))
         triggers: list[Trigger] = []
         for cands in by_anchor.values():
-            trig = self._choose(cands, in_title)
+            trig = self._choose(cands, in_title, state)
             if trig is not None:
                 triggers.append(trig)
         anchors = {t.anchor.i: t for t in triggers}
@@ -486,7 +527,9 @@ class EventExtractor:
                 out.append(derived)
         return out
 
-    def _choose(self, cands: list[tuple[Pattern, list[Any]]], in_title: bool) -> Trigger | None:
+    def _choose(
+        self, cands: list[tuple[Pattern, list[Any]]], in_title: bool, state: _Doc
+    ) -> Trigger | None:
         anchor = _span_root(cands[0][1])
         # Prefer the pattern whose part of speech agrees with the tagger.
         tagged = (
@@ -502,6 +545,13 @@ class EventExtractor:
                 )
             )
         )
+        if (
+            in_title
+            and anchor.tag_ in ("NNS", "VBZ")
+            and anchor.i - 1 in state.tok2mention
+            and any(c[0].pos == "verb" for c in cands)
+        ):
+            tagged = "verb"  # "Israel strikes Hamas targets": a headline verb after its subject
         cands = sorted(cands, key=lambda c: (c[0].pos != tagged,))
         pos = cands[0][0].pos
         cands = [c for c in cands if c[0].pos == pos]
@@ -513,7 +563,9 @@ class EventExtractor:
         prep_objs = objects - direct_objs
         # "" in an entry's objects means "used without a direct object" ("troops massed on ...")
         direct = anchor.dep_ in ("acl", "relcl") or any(
-            c.dep_ in ("dobj", "nsubjpass", "attr", "ccomp") for c in anchor.children
+            c.dep_ in ("dobj", "nsubjpass", "attr", "ccomp")
+            or (pos == "adj" and c.dep_ == "prep")  # "responsible for regulating trade"
+            for c in anchor.children
         )
         general: list[tuple[Pattern, list[Any]]] = []
         specific: list[tuple[Pattern, list[Any]]] = []
@@ -546,6 +598,8 @@ class EventExtractor:
                     -(
                         len(preps & set(c[0].entry.preps))
                         + 2 * (has_xcomp and bool(c[0].entry.embed))
+                        # "staged a protest" (a demonstration) vs "lodged a protest" (a complaint)
+                        + 3 * bool(light is not None and _forms(light) & c[0].entry.light)
                     )
                 )
             )
@@ -704,7 +758,32 @@ class EventExtractor:
                 actor = [state.speaker]
                 via = "quoted speaker"
                 trig.confidence -= 0.1
-        if in_title:
+        if entry.frame == "attribution":
+            # "X said Y was responsible": Y is the recipient; the speaker (found with the
+            # reported speech) is the actor
+            subj_tok, _ = _subject(clause)
+            if subj_tok is None and clause.dep_ in ("xcomp", "acomp", "attr"):
+                subj_tok, _ = _subject(clause.head)  # "Y was to blame"
+            recipient = self._entities(state, subj_tok) if subj_tok is not None else []
+            if anchor.dep_ not in ("acomp", "attr", "xcomp", "oprd", "ROOT"):
+                recipient = []  # "the group responsible for the attack" states no accusation
+            actor = []
+            via = "speaker"
+        if (
+            not actor
+            and not in_title
+            and trig.pos == "verb"
+            and anchor.dep_ == "ROOT"
+            and not any(c.dep_ in (*_SUBJ, "nsubjpass") for c in anchor.children)
+            and entry.frame != "attribution"
+        ):
+            # a main verb the parser left without a subject: the actor just before it
+            actor = self._nearest(state, anchor, -1, limit=6, commas=False)
+            if actor:
+                actor = self._left_list(state, actor)
+                via = "word order"
+                trig.confidence -= 0.2
+        if in_title and entry.frame != "attribution":
             # Headlines are terse and often mis-parsed: fall back on word order.
             if not actor and (trig.pos != "noun" or anchor.dep_ == "ROOT"):
                 actor = self._nearest(state, anchor, -1)
@@ -712,6 +791,10 @@ class EventExtractor:
                 trig.confidence -= 0.15
             if not recipient and entry.frame != "intransitive":
                 recipient = self._nearest(state, anchor, +1)
+            if actor:
+                actor = self._left_list(state, actor)  # "Pakistan, India agree to ..."
+        if not recipient and trig.event == "PROTEST":
+            recipient = self._protest_target(state, trig, actor)
         if not recipient and trig.mode == "visit":
             recipient = self._visit_host(state, anchor, trig)
         if not recipient and trig.event in PLACE_TARGETED:
@@ -745,7 +828,7 @@ class EventExtractor:
         heads += [c for h in list(heads) for c in h.children if c.dep_ == "dobj"]
         for head in heads:
             for c in head.children:
-                if c.dep_ == "prep" and c.lower_ == "in":
+                if c.dep_ == "prep" and c.lower_ in ("in", "at", "near", "outside", "inside"):
                     for p in c.children:
                         if p.dep_ != "pobj":
                             continue
@@ -754,6 +837,43 @@ class EventExtractor:
                             if m is not None and m not in trig.actor:
                                 return [m]
         return []
+
+    def _protest_target(self, state: _Doc, trig: Trigger, actor: list[int]) -> list[int]:
+        """Whom a protest is against: "... to protest X's decision", "to demand reforms by X",
+        "in protest of X"."""
+        heads = [trig.anchor] + ([trig.light] if trig.light is not None else [])
+        for head in heads:
+            for c in head.children:
+                purpose = c.dep_ in ("advcl", "xcomp") and any(
+                    a.dep_ == "aux" and a.lower_ == "to" for a in c.children
+                )
+                protest = (
+                    c.dep_ == "prep"
+                    and c.lower_ == "in"
+                    and any(p.lemma_.lower() in ("protest", "defiance") for p in c.children)
+                )
+                if not (purpose or protest):
+                    continue
+                for tok in c.subtree:
+                    m = state.tok2mention.get(tok.i)
+                    if m is not None and m not in actor:
+                        return [m]
+        return []
+
+    def _left_list(self, state: _Doc, actor: list[int]) -> list[int]:
+        """Extend a headline actor with the mentions listed before it ("A, B and C agree")."""
+        doc = state.doc
+        first = min(i for i, m in state.tok2mention.items() if m in actor)
+        i = first - 1
+        out = list(actor)
+        while i >= 0 and (
+            doc[i].text in (",", "&") or doc[i].lower_ == "and" or i in state.tok2mention
+        ):
+            m = state.tok2mention.get(i)
+            if m is not None and m not in out:
+                out.insert(0, m)
+            i -= 1
+        return out
 
     def _addressee(self, state: _Doc, verb: Any) -> list[int]:
         """Who a statement is addressed to: "told Japan", "a reminder to Iraq"."""
@@ -820,6 +940,10 @@ class EventExtractor:
                     found.append(m)
                 elif t.i in state.loc2mention:
                     places.append(state.loc2mention[t.i])
+            # the head's own modifiers win over its prepositional phrases: "the Turkish and
+            # Greek sides of Cyprus" are TUR and GRC
+            own = [m for m in found if _near(state, m, head)]
+            found = own or found
             # "demonstrators in Baghdad": an unnamed group is coded by where it is (subjects and
             # prepositional objects only: "discussed the race in Ohio" does not target Ohio)
             out += found or (places[:1] if tok.dep_ in ("nsubj", "nsubjpass", "pobj") else [])
@@ -874,11 +998,15 @@ class EventExtractor:
             )
         return []
 
-    def _nearest(self, state: _Doc, anchor: Any, direction: int, limit: int = 8) -> list[int]:
+    def _nearest(
+        self, state: _Doc, anchor: Any, direction: int, limit: int = 8, commas: bool = True
+    ) -> list[int]:
         i = anchor.i + direction
         steps = 0
         while 0 <= i < len(state.doc) and steps < limit:
             if state.doc[i].is_space and "\n" in state.doc[i].text:
+                break
+            if not commas and state.doc[i].text in (",", ";", ":", "—", "–"):
                 break
             m = state.tok2mention.get(i)
             if m is not None:
@@ -1035,6 +1163,14 @@ class EventExtractor:
             node = parent
         if trig.reported_by is None and state.in_quote[anchor.i] and state.speaker is not None:
             trig.reported_by = state.speaker
+        if trig.entry.frame == "attribution":
+            if (
+                trig.reported_by is not None
+                and trig.recipient
+                and trig.reported_by not in trig.recipient
+            ):
+                trig.actor = [trig.reported_by]
+            return
         if not trig.actor and trig.reported_by is not None:
             subj_tok, passive = _subject(clause)
             if subj_tok is not None and not passive and subj_tok.lower_ in PRONOUNS:
@@ -1148,6 +1284,11 @@ class EventExtractor:
             # "Trump attacked Clinton" with no weapon in sight: a verbal attack
             trig.event, trig.mode = trig.entry.verbal, "disapprove"
             contexts = tuple(c for c in contexts if c != "military")
+        if not contexts and self.ontology.quad(trig.event) in (1, 3):
+            codes_a = {(mentions[m].actor or _NO_ACTOR).code for m in trig.actor}
+            codes_r = {(mentions[m].actor or _NO_ACTOR).code for m in trig.recipient}
+            if codes_r and not codes_a & codes_r:
+                contexts = ("diplomatic",)  # words between two states, nothing more specific
         date, expression = self._date(art, sent, trig)
         confidence = trig.confidence
         confidence *= min([mentions[m].confidence for m in trig.actor + trig.recipient] or [1.0])
@@ -1233,6 +1374,9 @@ class EventExtractor:
         published = _parse_date(art.published)
         if published is None:
             return None, None
+        if trig.derived:
+            # the announcement ("will meet on Friday") is dated by the story, not by the plan
+            return published.isoformat(), None
         verbs = {trig.clause.i, trig.anchor.i}
         if trig.light is not None:
             verbs.add(trig.light.i)
@@ -1281,7 +1425,12 @@ def _pos_ok(kind: str, tok: Any, in_title: bool) -> bool:
         if pos == "VERB" or (pos == "ADJ" and tok.tag_ == "VBN"):
             return True
         # headlines: present-tense verbs are often tagged as plural nouns ("Russia confronts")
-        return in_title and pos in ("NOUN", "PROPN") and tok.tag_ in ("NNS", "VBZ", "NNPS")
+        return (
+            in_title
+            and pos in ("NOUN", "PROPN")
+            and tok.tag_ in ("NNS", "VBZ", "NNPS")
+            and tok.dep_ in ("ROOT", "compound", "nmod")
+        )
     if kind == "adj":
         return pos in ("ADJ", "VERB")
     if kind == "participle":
@@ -1374,6 +1523,14 @@ def _agent(verb: Any) -> Any:
 def _controller(verb: Any) -> Any:
     """Who does an infinitive with no subject: "prompted Kono to defend" -> Kono."""
     node = verb
+    if (
+        node.dep_ == "acl"
+        and node.head.dep_ == "dobj"
+        and node.head.lemma_.lower() in ACL_CONTROL_NOUNS
+        and any(a.dep_ == "aux" and a.lower_ == "to" for a in node.children)
+    ):
+        # "staged a protest to denounce X": whoever staged it denounces
+        return _subject(node.head.head)[0]
     for _ in range(3):
         if node.dep_ not in ("xcomp", "ccomp", "advcl", "pcomp", "acomp") or node.head.i == node.i:
             return None
@@ -1384,6 +1541,16 @@ def _controller(verb: Any) -> Any:
             for c in head.children:
                 if c.dep_ in ("dobj",) and head.lemma_.lower() in OBJECT_CONTROL:
                     return c
+            for c in head.children:
+                # "called on Iran to release ...", "appealed to X to ..."
+                if (
+                    c.dep_ == "prep"
+                    and c.lower_ in ("on", "upon", "to")
+                    and (head.lemma_.lower() in OBJECT_CONTROL | {"appeal", "plead"})
+                ):
+                    for p in c.children:
+                        if p.dep_ == "pobj":
+                            return p
         subj, _ = _subject(head)
         if subj is not None:
             return subj
@@ -1397,6 +1564,19 @@ def _conjuncts(tok: Any) -> list[Any]:
         if c.dep_ == "conj":
             out.extend(_conjuncts(c))
     return out
+
+
+def _near(state: _Doc, mention: int, head: Any) -> bool:
+    """True when a mention modifies ``head`` directly (not through a preposition)."""
+    for tok in head.subtree:
+        if state.tok2mention.get(tok.i) == mention:
+            node = tok
+            while node.i != head.i:
+                if node.dep_ in ("prep", "pobj", "relcl", "acl"):
+                    return False
+                node = node.head
+            return True
+    return False
 
 
 def _phrase(tok: Any) -> Iterable[Any]:
@@ -1434,7 +1614,9 @@ def _object_lemmas(head: Any, pos: str) -> frozenset[str]:
                 if s.dep_ == "nsubj":
                     out.add(s.lemma_.lower())
         if c.dep_ in ("dobj", "nsubjpass", "attr") or (
-            c.dep_ == "prep" and pos == "verb" and c.lower_ in ("on", "at", "of", "for", "from")
+            c.dep_ == "prep"
+            and pos in ("verb", "adj", "participle")
+            and c.lower_ in ("on", "at", "of", "for", "from")
         ):
             targets = [c] if c.dep_ != "prep" else [p for p in c.children if p.dep_ == "pobj"]
             for t in targets:
@@ -1466,7 +1648,9 @@ def _embedding_host(trig: Trigger, anchors: dict[int, Trigger]) -> Trigger | Non
     for _ in range(3):
         if node.head.i == node.i:
             return None
-        if node.dep_ in ("xcomp", "ccomp", "dobj", "conj"):
+        if node.dep_ in ("xcomp", "ccomp", "dobj", "conj") or (
+            node.dep_ == "acl" and node.head.lemma_.lower() in ACL_CONTROL_NOUNS
+        ):
             parent = node.head
             host = anchors.get(parent.i)
             if host is not None and host is not trig:

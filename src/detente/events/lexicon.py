@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 
 #: Prepositions that introduce a recipient when an entry names none.
 DEFAULT_PREPS: tuple[str, ...] = ("with", "against", "on", "to", "toward", "towards", "at")
-FRAMES = ("svo", "symmetric", "complement", "intransitive")
+FRAMES = ("svo", "symmetric", "complement", "intransitive", "attribution")
 _KNOWN_KEYS = {
     "id",
     "event",
@@ -44,6 +44,7 @@ _KNOWN_KEYS = {
     "cameo",
     "verbs",
     "nouns",
+    "adjectives",
     "objects",
     "objects_not",
     "frame",
@@ -230,6 +231,8 @@ def parse_entries(data: Any, source: str, ontology: Ontology) -> tuple[list[Entr
                 patterns.append(Pattern((_participle(lemmas[0]),), "adj", entry))
         for noun in _as_list(raw.get("nouns"), where):
             patterns.append(Pattern(split_phrase(noun), "noun", entry))
+        for adjective in _as_list(raw.get("adjectives"), where):
+            patterns.append(Pattern(split_phrase(adjective), "adj", entry))
     return entries, patterns
 
 

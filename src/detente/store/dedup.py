@@ -28,6 +28,14 @@ __all__ = ["dedup", "group_stories", "merge_events"]
 log = logging.getLogger(__name__)
 
 
+#: An article's source: its name, else its URL's host; articles with neither count as one
+#: "unknown" source, so that unknown sources never inflate NumSources.
+SOURCE_SQL = (
+    "coalesce(nullif(a.source, ''), nullif(regexp_extract(a.url, '^[a-z]+://([^/]+)', 1), ''), "
+    "'(unknown)')"
+)
+
+
 def _find(parent: dict[str, str], x: str) -> str:
     root = x
     while parent[root] != root:
@@ -93,8 +101,8 @@ def group_stories(con: Any, *, threshold: float = 0.8) -> int:
         con.execute("UPDATE articles SET story_id = id WHERE story_id IS NULL")
         con.execute("DELETE FROM stories")
         con.execute(
-            "INSERT INTO stories SELECT story_id, count(*), count(DISTINCT source), "
-            "min(published), max(published), arg_min(title, id) FROM articles "
+            f"INSERT INTO stories SELECT story_id, count(*), count(DISTINCT {SOURCE_SQL}), "
+            "min(published), max(published), arg_min(title, id) FROM articles a "
             "GROUP BY story_id"
         )
         con.execute("COMMIT")
@@ -127,8 +135,7 @@ def merge_events(con: Any, *, window_days: int = 1) -> int:
                 SELECT e.id, e.article_id, e.event, e.actor_codes, e.recipient_codes, e.mode,
                        e.quad_code, e.event_scale, e.cameo,
                        coalesce(e.date, a.published) AS d,
-                       coalesce(a.source, regexp_extract(a.url, '^[a-z]+://([^/]+)', 1),
-                                a.input) AS src,
+                       {SOURCE_SQL} AS src,
                        a.story_id, a.url
                 FROM events e JOIN articles a ON a.id = e.article_id
                 WHERE e.factual),

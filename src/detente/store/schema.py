@@ -290,8 +290,9 @@ def open_db(path: str | os.PathLike[str], *, read_only: bool = False) -> Any:
         con = duckdb.connect(name, read_only=read_only)
     except duckdb.IOException as exc:
         raise StoreError(
-            f"cannot open database {name!r}: {exc}; another process (an ingest) may be writing "
-            "it: wait for it to finish, or query a copy",
+            f"cannot open database {name!r}: {exc}; another process holds it (DuckDB allows one "
+            "writer, and no reader while it writes): wait for the ingest to finish, stop the "
+            "web server before ingesting, or query a copy",
             code="E074",
         ) from exc
     except duckdb.Error as exc:
