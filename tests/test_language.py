@@ -28,3 +28,20 @@ def test_non_english_article_is_rejected_not_raised() -> None:
 def test_english_article_passes() -> None:
     out = LanguageStage()(make_article("en.txt", EN))
     assert out.rejected is None and out.language == "en"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Velmora vetoed a League resolution on Ostrana.",
+        "Ostrana test-fired two ballistic missiles on Sunday.",
+    ],
+)
+def test_short_english_items_pass(text: str) -> None:
+    out = LanguageStage()(make_article("short.txt", text))
+    assert out.rejected is None and out.language == "en"
+
+
+def test_short_foreign_item_is_still_rejected() -> None:
+    out = LanguageStage()(make_article("fr.txt", FR))
+    assert out.rejected is not None and out.rejected.reason == "language"

@@ -417,3 +417,16 @@ def test_bad_marks_never_fail(nlp, text: str) -> None:
     art = make_article("t", text or " ").with_(doc=nlp(text or " "))
     for q in extract_quotes(art):
         assert 0 <= q.start <= q.end <= len(art.text)
+
+
+def test_country_guessed_from_the_sentence_is_not_given_to_a_speaker() -> None:
+    # "Activist" gives a sector but no country; Ostrana is merely named in the sentence.
+    q = _only(_code("Activist Pella Norrick said the Ostranan army had shelled the village."))
+    assert q.speaker is not None and q.speaker.name == "Pella Norrick"
+    assert q.speaker.actor is None or q.speaker.actor.code is None
+
+
+def test_demonym_gives_a_speaker_a_country() -> None:
+    q = _only(_code("Velmoran activist Pella Norrick said the Ostranan army had shelled the village."))
+    assert q.speaker is not None and q.speaker.actor is not None
+    assert q.speaker.actor.code == "XVM"

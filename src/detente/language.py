@@ -16,6 +16,7 @@ from importlib import resources
 import yaml
 
 from .config import Settings
+from .errors import ConfigError
 from .records import Article, Rejected
 
 __all__ = ["LanguageStage", "detect_language"]
@@ -28,7 +29,16 @@ def _stopwords() -> tuple[str, dict[str, frozenset[str]]]:
     data = yaml.safe_load(
         resources.files("detente").joinpath("data/stopwords.yaml").read_text("utf-8")
     )
-    langs = {k: frozenset(str(w) for w in v) for k, v in data["languages"].items()}
+    langs: dict[str, frozenset[str]] = {}
+    for lang, words in data["languages"].items():
+        odd = [w for w in words if not isinstance(w, str)]
+        if odd:
+            raise ConfigError(
+                f"stopwords for {lang!r} hold non-words {odd!r}; quote them in the "
+                "YAML (on, no, yes and off are read as booleans)",
+                code="E018",
+            )
+        langs[lang] = frozenset(words)
     return str(data.get("version", "0")), langs
 
 
@@ -100,7 +110,9 @@ class LanguageStage:
     def __call__(self, article: Article) -> Article:
         sample = f"{article.title or ''}\n{article.text}"
         lang, conf = detect_language(sample)
-        if len(_WORD.findall(sample[:2000])) < self.min_words and lang in ("en", "und"):
+        words = len(_WORD.findall(sample[:2000]))
+        if lang in ("en", "und") and (words < self.min_words or (lang == "und" and words < 30)):
+            # too little text to tell: a short item with no foreign function words is let through
             return article.with_(language="en")
         if lang == "en" and conf >= self.threshold:
             return article.with_(language="en")

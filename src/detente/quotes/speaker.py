@@ -10,6 +10,7 @@ followed back to the previous speaker or person.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,9 @@ from ..records import ActorRef, Article, Mention
 from .lexicon import ReportingLexicon
 
 __all__ = ["Resolved", "SpeakerResolver"]
+
+#: Below this confidence a mention's country guessed from context is not given to a speaker.
+GUESS_CONFIDENCE = 0.5
 
 _PRONOUN_VIA = frozenset({"pronoun", "role", "surname"})
 
@@ -165,6 +169,10 @@ class SpeakerResolver:
         is_pronoun = htok.lower_ in self.lex.pronouns or htok.pos_ == "PRON"
         if mention is not None and mention.actor is not None:
             actor = mention.actor
+            if mention.via == "context" and mention.confidence < GUESS_CONFIDENCE:
+                # A country guessed from the sentence alone is too weak to file a quote under:
+                # keep the person, drop the code.
+                actor = dataclasses.replace(actor, code=None)
             if actor.kind == "person" and actor.name:
                 return Resolved(actor.name, actor, mention.via or "mention")
             ante = self._follow(mention)
