@@ -3,7 +3,8 @@
 Usage::
 
     python benchmarks/throughput.py [--corpus DIR] [--limit N] [--workers N] [--json]
-                                    [--repeat K] [--rss-check] [--no-save]
+                                    [--repeat K] [--rounds R] [--scaling] [--rss-check]
+                                    [--ingest-only] [--no-save]
 
 In one run it reads the corpus (default ``../shared/corpora/polnear-news``), times bare spaCy
 ``nlp.pipe`` over the texts the NLP stage parses (title + text) with the same pipeline and batch
@@ -11,9 +12,12 @@ size — the floor detente cannot beat without skipping work — and then times 
 of the same inputs into a fresh database (reading, every stage, storing, de-duplication), and
 reports articles/s, tokens/s, peak RSS and the ratio detente/bare.
 
-``--repeat K`` codes the corpus K times (each copy made distinct, so nothing is skipped);
-``--rss-check`` runs the ingest in two child processes, with the corpus once and ten times, and
-reports both peak RSS values (the target: within 20%).
+``--ingest-only`` times the ingest alone (one JSON line, nothing saved): the quickest way to
+compare worker counts. ``--repeat K`` codes the corpus K times (each copy made distinct, so
+nothing is skipped). ``--scaling`` times the ingest alone with one worker and then with
+``--workers`` (default 2), in fresh processes, and reports the speedup. ``--rss-check`` runs the
+ingest alone with the corpus once and ten times and reports both peak RSS values (the target:
+within 20%). ``--rounds R`` alternates bare and detente R times and keeps each side's best.
 
 Results are saved to ``benchmarks/results/throughput-<date>-w<workers>.json`` with the machine,
 the package versions and the date, unless ``--no-save``.
@@ -244,7 +248,7 @@ def _detente(jsonl: Path, db: Path, workers: int) -> dict[str, Any]:
 
 
 def _child(args: argparse.Namespace) -> dict[str, Any]:
-    """Ingest only (used by --rss-check): report the run and this process's peak RSS."""
+    """Ingest only (``--ingest-only``, and --rss-check's children): the run and its peak RSS."""
     with tempfile.TemporaryDirectory() as tmp:
         jsonl = Path(tmp) / "corpus.jsonl"
         _corpus_jsonl(args.corpus, args.limit, args.repeat, jsonl)
@@ -257,24 +261,38 @@ def _child(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def _ingest_child(args: argparse.Namespace, workers: int, repeat: int) -> dict[str, Any]:
+    cmd = [
+        sys.executable,
+        __file__,
+        "--ingest-only",
+        "--corpus",
+        str(args.corpus),
+        "--workers",
+        str(workers),
+        "--repeat",
+        str(repeat),
+    ]
+    if args.limit:
+        cmd += ["--limit", str(args.limit)]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+    result["load_avg_1m_after"] = os.getloadavg()[0]
+    return result
+
+
+def _scaling(args: argparse.Namespace) -> dict[str, Any]:
+    """Ingest alone with one worker, then with N (fresh processes, back to back)."""
+    many = args.workers if args.workers > 1 else 2
+    one = _ingest_child(args, 1, args.repeat)
+    more = _ingest_child(args, many, args.repeat)
+    speedup = more["articles_per_s"] / one["articles_per_s"]
+    return {"workers": [1, many], "runs": [one, more], "speedup": round(speedup, 3)}
+
+
 def _rss_check(args: argparse.Namespace) -> dict[str, Any]:
-    runs = []
-    for repeat in (1, 10):
-        cmd = [
-            sys.executable,
-            __file__,
-            "--_child",
-            "--corpus",
-            str(args.corpus),
-            "--workers",
-            str(args.workers),
-            "--repeat",
-            str(repeat),
-        ]
-        if args.limit:
-            cmd += ["--limit", str(args.limit)]
-        out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-        runs.append(json.loads(out.strip().splitlines()[-1]))
+    """Peak RSS of the ingest alone with the corpus once and ten times (fresh processes)."""
+    runs = [_ingest_child(args, args.workers, repeat) for repeat in (1, 10)]
     growth = runs[1]["peak_rss_mb"] / runs[0]["peak_rss_mb"] - 1
     return {"runs": runs, "rss_growth": round(growth, 3), "flat_within_20pct": growth <= 0.2}
 
@@ -298,12 +316,21 @@ def main(argv: list[str] | None = None) -> int:
         help="peak RSS with the corpus once and ten times (child processes)",
     )
     parser.add_argument("--no-save", action="store_true", help="do not write benchmarks/results")
-    parser.add_argument("--_child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--scaling",
+        action="store_true",
+        help="ingest alone with 1 worker then with --workers (default 2): the speedup",
+    )
+    parser.add_argument(
+        "--ingest-only",
+        action="store_true",
+        help="time only the ingest (no bare run, nothing saved); print one JSON line",
+    )
     args = parser.parse_args(argv)
     if not args.corpus.is_dir():
         parser.error(f"corpus {args.corpus} is not a directory")
     sys.path.insert(0, str(ROOT / "src"))
-    if args._child:
+    if args.ingest_only:
         print(json.dumps(_child(args)))
         return 0
     from detente.config import load_settings
@@ -362,6 +389,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     if args.rss_check:
         result["rss_check"] = _rss_check(args)
+    if args.scaling:
+        result["scaling"] = _scaling(args)
     if not args.no_save:
         RESULTS.mkdir(parents=True, exist_ok=True)
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
@@ -390,6 +419,13 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"peak RSS x1: {rc['runs'][0]['peak_rss_mb']} MB, x10: "
                 f"{rc['runs'][1]['peak_rss_mb']} MB (growth {rc['rss_growth']:+.1%})"
+            )
+        if "scaling" in result:
+            sc = result["scaling"]
+            print(
+                f"ingest alone: {sc['runs'][0]['articles_per_s']} art/s with 1 worker, "
+                f"{sc['runs'][1]['articles_per_s']} with {sc['workers'][1]}: "
+                f"{sc['speedup']:.2f}x"
             )
         if "saved_to" in result:
             print(f"saved to {result['saved_to']}")

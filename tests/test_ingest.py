@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import io
 import json
@@ -366,3 +367,80 @@ def test_rejections_are_stored_as_they_come_not_held_until_the_end(tmp_path: Pat
     assert result.rejected == 5 and result.coded == 0
     assert calls[:2] == [2, 4]  # flushed every chunk_size rejections
     assert count(tmp_path / "r.duckdb", "rejections") == 5
+
+
+def test_an_article_whose_rows_cannot_be_made_becomes_a_rejection(monkeypatch) -> None:
+    from detente.engine import local
+    from detente.read import make_article
+    from detente.store import rows
+
+    real = rows.article_rows
+
+    def boom(article, **kw):
+        if article.rejected is None and "explode" in article.text:
+            raise ValueError("cannot serialise")
+        return real(article, **kw)
+
+    monkeypatch.setattr(rows, "article_rows", boom)
+    arts = [make_article("ok.txt", TEXTS[0]), make_article("bad.txt", TEXTS[1] + " explode")]
+    batch = local.code_chunk(arts, SETTINGS)
+    assert (batch.coded, batch.rejected) == (1, 1)
+    (rej,) = batch.rows["rejections"]
+    assert rej[2] == "bad.txt" and rej[3] == "error" and "cannot serialise" in rej[4]
+
+
+def _children(pid: int) -> set[int]:
+    kids: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            kids.update(int(k) for k in (task / "children").read_text().split())
+    return kids
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
+def test_kill_9_with_workers_leaves_no_orphans_and_resumes(tmp_path: Path) -> None:
+    import time
+
+    corpus = tmp_path / "in"
+    paths = write_corpus(corpus, 30)
+    db = tmp_path / "kill2.duckdb"
+    cmd = [
+        sys.executable,
+        "-c",
+        "from detente.cli import main; main()",
+        "-v",
+        "ingest",
+        str(corpus),
+        "--db",
+        str(db),
+        "--workers",
+        "2",
+        "--chunk-size",
+        "1",
+        "--no-progress",
+    ]
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    assert proc.stderr is not None
+    workers: set[int] = set()
+    for line in proc.stderr:
+        if "stored 1 articles" in line:
+            workers = _children(proc.pid)
+            os.kill(proc.pid, signal.SIGKILL)
+            break
+    proc.wait()
+    assert workers, "the ingest had no worker processes"
+    # Workers die with their parent (PR_SET_PDEATHSIG, or their watcher within a second).
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(Path(f"/proc/{w}").exists() for w in workers):
+        time.sleep(0.2)
+    alive = [
+        w
+        for w in workers
+        if Path(f"/proc/{w}/cmdline").exists()
+        and b"spawn_main" in Path(f"/proc/{w}/cmdline").read_bytes()
+    ]
+    assert alive == []
+    result = ingest([corpus], db, workers=2, settings=SETTINGS)
+    assert result.skipped + result.coded == len(paths)
+    assert count(db, "articles") == len(paths)

@@ -197,6 +197,10 @@ def ingest_cmd(
         sys.exit(1)
 
 
+def _codes(entities: list[dict[str, Any]]) -> str:
+    return "+".join(f"{e['code'] or '?'}{e['sector'] or ''}" for e in entities) or "-"
+
+
 def _print_table(rows: list[dict[str, Any]], columns: list[str], title: str | None = None) -> None:
     table = Table(title=title, expand=False)
     for col in columns:
@@ -353,11 +357,25 @@ def events_cmd(
             limit=limit,
             offset=offset,
         )
-        cols = ["date", "event", "mode", "actor_codes", "recipient_codes", "sentence"]
+        cols = ["date", "event", "mode", "actor", "recipient", "evidence"]
     if as_json:
         for row in rows:
             write_json_line(row, sys.stdout)
         return
+    if not merged:
+        # The table shows code+sector and a shortened sentence; --json has everything.
+        table_rows = []
+        for row in rows:
+            sentence = " ".join((row["sentence"] or "").split())
+            table_rows.append(
+                {
+                    **row,
+                    "actor": _codes(row["actor"]),
+                    "recipient": _codes(row["recipient"]),
+                    "evidence": sentence if len(sentence) <= 160 else sentence[:157] + "...",
+                }
+            )
+        rows = table_rows
     _print_table(rows, cols, title=f"{len(rows)} events")
 
 

@@ -11,12 +11,15 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any
 
 from ..config import Settings
-from ..records import Article
+from ..records import Article, Rejected
 from ..store.rows import Batch
 
 __all__ = ["code_chunk", "code_chunks", "default_workers"]
@@ -34,8 +37,30 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _init_worker(settings: Settings, log_level: int) -> None:
+def _exit_with_parent(parent: int) -> None:
+    """Make this worker die with the parent: a killed ingest (kill -9) must leave no orphans."""
+    try:  # Linux: the kernel sends SIGKILL when the parent dies
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+    def watch() -> None:  # elsewhere: notice being re-parented
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="detente-parent-watch", daemon=True).start()
+
+
+def _init_worker(settings: Settings, log_level: int, parent: int) -> None:
     global _worker_settings
+    _exit_with_parent(parent)
     logging.basicConfig(level=log_level, format="%(levelname)s %(name)s: %(message)s")
     _worker_settings = settings
     from ..api import get_pipeline
@@ -63,7 +88,25 @@ def code_chunk(
     pipeline = get_pipeline(settings)
     batch = Batch(versions=pipeline.versions)
     for art in code_articles(articles, settings=settings, pipeline=pipeline):
-        batch.add(art.with_(doc=None), run_id=run_id, now=now)
+        art = art.with_(doc=None)
+        try:
+            rows = Batch()
+            rows.add(art, run_id=run_id, now=now)
+        except Exception as exc:  # one unstorable article must not sink the whole chunk
+            log.warning("cannot make store rows for %s: %s", art.input, exc)
+            rows = Batch()
+            rows.add(
+                art.with_(
+                    rejected=Rejected(
+                        reason="error",
+                        detail=f"store rows: {type(exc).__name__}: {exc}",
+                        input=art.input,
+                    )
+                ),
+                run_id=run_id,
+                now=now,
+            )
+        batch.extend(rows)
     return batch
 
 
@@ -105,7 +148,7 @@ def code_chunks(
         max_workers=workers,
         mp_context=ctx,
         initializer=_init_worker,
-        initargs=(settings, level),
+        initargs=(settings, level, os.getpid()),
         max_tasks_per_child=recycle or None,
     ) as pool:
         try:
