@@ -45,3 +45,10 @@ def test_short_english_items_pass(text: str) -> None:
 def test_short_foreign_item_is_still_rejected() -> None:
     out = LanguageStage()(make_article("fr.txt", FR))
     assert out.rejected is not None and out.rejected.reason == "language"
+
+
+def test_one_foreign_looking_word_is_not_evidence() -> None:
+    # "no" is also Spanish and Portuguese; one word cannot outvote the rest
+    assert detect_language("Ostrana conducted no missile tests.")[0] == "und"
+    out = LanguageStage()(make_article("no.txt", "Ostrana conducted no missile tests."))
+    assert out.rejected is None and out.language == "en"

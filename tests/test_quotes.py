@@ -427,6 +427,8 @@ def test_country_guessed_from_the_sentence_is_not_given_to_a_speaker() -> None:
 
 
 def test_demonym_gives_a_speaker_a_country() -> None:
-    q = _only(_code("Velmoran activist Pella Norrick said the Ostranan army had shelled the village."))
+    q = _only(
+        _code("Velmoran activist Pella Norrick said the Ostranan army had shelled the village.")
+    )
     assert q.speaker is not None and q.speaker.actor is not None
     assert q.speaker.actor.code == "XVM"

@@ -21,6 +21,9 @@ from .records import Article, Rejected
 
 __all__ = ["LanguageStage", "detect_language"]
 
+#: Fewer function-word hits than this and the language is undetermined (``und``).
+MIN_EVIDENCE = 3
+
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
@@ -63,7 +66,8 @@ def _script(text: str) -> str | None:
 def detect_language(text: str) -> tuple[str, float]:
     """Return ``(language code, confidence)`` of a text (``und`` when it cannot be told).
 
-    The confidence is the winning language's share of function words over all languages'.
+    The confidence is the winning language's share of function words over all languages'. A
+    text with fewer than :data:`MIN_EVIDENCE` function words of any language is ``und``.
     """
     script = _script(text)
     if script:
@@ -85,7 +89,8 @@ def detect_language(text: str) -> tuple[str, float]:
     _, langs = _stopwords()
     hits = {lang: sum(1 for w in words if w in vocab) for lang, vocab in langs.items()}
     total = sum(hits.values())
-    if total == 0:
+    if total < MIN_EVIDENCE:
+        # one or two function words ("no", "a") say nothing about the language
         return "und", 0.0
     lang, best = max(hits.items(), key=lambda kv: kv[1])
     return lang, best / total
