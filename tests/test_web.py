@@ -610,8 +610,28 @@ def test_missing_database_is_a_store_error(tmp_path: Path) -> None:
 
 def test_database_is_read_only(client: TestClient) -> None:
     repo = client.app.state.repo  # type: ignore[attr-defined]
-    with pytest.raises(Exception, match=r"(?i)read.only"):
+    with repo.session(), pytest.raises(Exception, match=r"(?i)read.only"):
         repo._cursor().execute("DELETE FROM articles")
+
+
+def test_server_does_not_hold_the_database_between_requests(tmp_path: Path) -> None:
+    from detente.store.schema import open_db
+    from detente.web import create_app
+
+    path = build_db(tmp_path / "live.duckdb", world_articles()[:1])
+    live = TestClient(create_app(path), raise_server_exceptions=False)
+    assert live.get("/api/stats").status_code == 200
+    # an ingest can open the file for writing while the server runs ...
+    writer = open_db(path)
+    try:
+        # ... and a request that arrives meanwhile is told to retry, not given a stack trace
+        busy = live.get("/api/stats")
+        assert busy.status_code == 503
+        assert busy.json()["code"] == "E074"
+        assert busy.headers["retry-after"]
+    finally:
+        writer.close()
+    assert live.get("/api/stats").status_code == 200
 
 
 # -- pages -------------------------------------------------------------------------------------

@@ -296,6 +296,12 @@ def open_db(path: str | os.PathLike[str], *, read_only: bool = False) -> Any:
             code="E074",
         ) from exc
     except duckdb.Error as exc:
+        if "different configuration" in str(exc):
+            # this process already has the file open for writing (an ingest in progress)
+            raise StoreError(
+                f"cannot open database {name!r} read-only while it is open for writing: {exc}",
+                code="E074",
+            ) from exc
         raise StoreError(
             f"cannot open database {name!r}: {exc}; is it a DuckDB file?", code="E075"
         ) from exc

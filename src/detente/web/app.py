@@ -24,7 +24,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .. import __version__
 from ..errors import DetenteError, StoreError, WebError
 from . import charts, highlight
-from .problems import BodyLimitMiddleware, SecurityHeadersMiddleware, problem, wants_html
+from .problems import (
+    BodyLimitMiddleware,
+    DatabaseSessionMiddleware,
+    SecurityHeadersMiddleware,
+    problem,
+    wants_html,
+)
 from .queries import Repository
 
 __all__ = ["DEFAULT_MAX_BODY_BYTES", "create_app"]
@@ -111,6 +117,7 @@ def create_app(
     app.state.repo = repository
     app.state.templates = _templates()
     app.state.max_body_bytes = max_body_bytes
+    app.add_middleware(DatabaseSessionMiddleware, repo=repository)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")

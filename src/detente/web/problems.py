@@ -173,3 +173,53 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class DatabaseSessionMiddleware:
+    """Open the database for each HTTP request and close it after the response.
+
+    The server then never holds the file between requests, so ``detente ingest`` can write to it
+    while the dashboard runs. A request that arrives during a write gets 503 (code E074).
+    """
+
+    def __init__(self, app: ASGIApp, repo: Any) -> None:
+        self.app = app
+        self.repo = repo
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("path", "").startswith("/static"):
+            await self.app(scope, receive, send)
+            return
+        from ..errors import StoreError
+
+        try:
+            session = self.repo.session()
+            session.__enter__()
+        except StoreError as exc:
+            log.warning("database unavailable for %s: %s", scope.get("path", ""), exc)
+            body = json.dumps(
+                problem(
+                    503,
+                    "Service unavailable",
+                    "the event database is being updated or cannot be opened; retry shortly",
+                    instance=scope.get("path", ""),
+                    code=exc.code,
+                )
+            ).encode()
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 503,
+                    "headers": [
+                        (b"content-type", b"application/problem+json"),
+                        (b"content-length", str(len(body)).encode()),
+                        (b"retry-after", b"5"),
+                    ],
+                }
+            )
+            await send({"type": "http.response.body", "body": body})
+            return
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            session.__exit__(None, None, None)

@@ -1,9 +1,12 @@
 """Read-only queries of the dashboard and the API, over the store's schema (``detente.store``).
 
-:class:`Repository` wraps one read-only DuckDB connection (each thread gets its own cursor, since a
-DuckDB connection must not be shared between threads) and returns plain dicts in the JSON shapes
-of the output contract: an event is ``Event.to_dict()`` (from ``events.record``) plus the
-``article`` it came from; a quote is ``Quote.to_dict()`` plus its ``article``.
+:class:`Repository` reads a database file through a read-only DuckDB connection opened for each
+request (:meth:`Repository.session`) and closed after it, so the server never holds the file
+between requests and ``detente ingest`` can update it while the dashboard runs (a request that
+arrives during a write gets 503 with code E074). A repository over an already open connection
+(tests, an in-memory database) gives each thread its own cursor. Queries return plain dicts in
+the JSON shapes of the output contract: an event is ``Event.to_dict()`` (from ``events.record``)
+plus the ``article`` it came from; a quote is ``Quote.to_dict()`` plus its ``article``.
 
 Every value from a request is bound as a parameter; the SQL text is assembled only from fixed
 fragments written here. ``LIKE`` searches escape ``%``, ``_`` and ``\\`` so a user's words match
@@ -12,12 +15,14 @@ literally.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import json
 import logging
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ..errors import StoreError
@@ -26,6 +31,9 @@ from .params import EventFilters, Paging, Period, QuoteFilters
 __all__ = ["Repository", "choose_period", "fill_periods"]
 
 log = logging.getLogger(__name__)
+
+#: The connection of the request being served (set by :meth:`Repository.session`).
+_SESSION: contextvars.ContextVar[Any] = contextvars.ContextVar("detente_web_db", default=None)
 
 #: The SELECT list of an event row: the stored PLOVER record and its article.
 _EVENT_COLS = """e.record, e.id, e.article_id, a.title, a.published, a.source, a.url, e.date,
@@ -158,7 +166,10 @@ class Repository:
     """Read-only access to a detente database for the web application."""
 
     def __init__(self, con: Any, *, path: str = "") -> None:
-        """Wrap an open DuckDB connection (use :meth:`open` to open a file read-only)."""
+        """Wrap an open DuckDB connection, or (``con=None``) the file at ``path``.
+
+        Use :meth:`open` to serve a database file: it is then opened for each request.
+        """
         self._con = con
         self._local = threading.local()
         self._lock = threading.Lock()
@@ -166,22 +177,48 @@ class Repository:
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> Repository:
-        """Open a database built by ``detente ingest``, read-only.
+        """Serve a database built by ``detente ingest``, read-only, opened per request.
 
         Raises:
-            StoreError: the file is missing, locked, or not a detente database.
+            StoreError: the file is missing, locked, or not a detente database (checked now, so a
+                bad path fails at start-up rather than on the first request).
         """
         from ..store import connect
 
-        return cls(connect(path), path=os.fspath(path))
+        connect(path).close()
+        return cls(None, path=os.fspath(path))
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[None]:
+        """Open the database for one request and close it afterwards (no-op over a connection).
+
+        Raises:
+            StoreError: the file cannot be opened now (E074 while an ingest writes to it).
+        """
+        if self._con is not None or _SESSION.get() is not None:
+            yield
+            return
+        from ..store import connect
+
+        con = connect(self.path)
+        token = _SESSION.set(con)
+        try:
+            yield
+        finally:
+            _SESSION.reset(token)
+            con.close()
 
     def close(self) -> None:
-        """Close the connection."""
-        self._con.close()
+        """Close the connection, if this repository holds one."""
+        if self._con is not None:
+            self._con.close()
 
     # -- plumbing ------------------------------------------------------------------------------
 
     def _cursor(self) -> Any:
+        session = _SESSION.get()
+        if session is not None:
+            return session
         cur = getattr(self._local, "cursor", None)
         if cur is None:
             with self._lock:
@@ -190,6 +227,10 @@ class Repository:
         return cur
 
     def _all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        if self._con is None and _SESSION.get() is None:
+            # a call outside a request (a script, a test): open the file for this query alone
+            with self.session():
+                return self._all(sql, params)
         try:
             rows: list[tuple[Any, ...]] = self._cursor().execute(sql, list(params)).fetchall()
         except Exception as exc:
