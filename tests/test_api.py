@@ -37,3 +37,17 @@ def test_code_text_returns_an_article() -> None:
     assert art.doc is not None
     d = art.to_dict()
     assert d["article"]["text"].startswith("The ministers")
+
+
+def test_every_error_code_is_documented() -> None:
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    doc = (root / "docs" / "errors.md").read_text("utf-8")
+    documented = set(re.findall(r"^\| (E\d{3}) \|", doc, re.MULTILINE))
+    used = set()
+    for path in (root / "src" / "detente").rglob("*.py"):
+        used |= set(re.findall(r'code\s*=\s*"(E\d{3})"', path.read_text("utf-8")))
+    assert used, "no error codes found"
+    assert used <= documented, f"undocumented error codes: {sorted(used - documented)}"

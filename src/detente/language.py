@@ -39,7 +39,7 @@ def _stopwords() -> tuple[str, dict[str, frozenset[str]]]:
             raise ConfigError(
                 f"stopwords for {lang!r} hold non-words {odd!r}; quote them in the "
                 "YAML (on, no, yes and off are read as booleans)",
-                code="E018",
+                code="E017",
             )
         langs[lang] = frozenset(words)
     return str(data.get("version", "0")), langs

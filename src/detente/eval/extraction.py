@@ -60,7 +60,7 @@ def score(gold: Path, settings: Settings, limit: int | None = None) -> dict[str,
     for page_id in ids:
         html_path = gold / "html" / f"{page_id}.html.gz"
         if not html_path.is_file():
-            raise EvalError(f"missing page {html_path}", code="E084")
+            raise EvalError(f"missing page {html_path}", code="E083")
         html = gzip.decompress(html_path.read_bytes()).decode("utf-8", errors="replace")
         found = extract_html(html)
         p, r = page_scores(found["text"] if found else "", truth[page_id].get("articleBody", ""))

@@ -130,7 +130,7 @@ def _polnear_items(gold: Path) -> list[tuple[Path, list[Path]]]:
         raise EvalError(
             f"{gold} is not a PolNeAR folder (needs text/ and attributions/); for the "
             f"simple format pass a .jsonl file",
-            code="E085",
+            code="E083",
         )
     anns: dict[str, list[Path]] = defaultdict(list)
     for ann in sorted(ann_dir.glob("*.ann")):
@@ -140,7 +140,7 @@ def _polnear_items(gold: Path) -> list[tuple[Path, list[Path]]]:
         if anns.get(txt.stem):
             items.append((txt, anns[txt.stem]))
     if not items:
-        raise EvalError(f"{gold}: no text file has an annotation file", code="E086")
+        raise EvalError(f"{gold}: no text file has an annotation file", code="E084")
     return items
 
 
@@ -337,7 +337,7 @@ def _score_jsonl(gold: Path, settings: Settings, limit: int | None) -> dict[str,
             raise EvalError(
                 f"{gold}:{n}: not a gold record ({exc}); each line must be "
                 f'{{"id", "text", "quotes": [{{"quote", "speaker"}}]}}',
-                code="E087",
+                code="E086",
             ) from exc
         records.append(rec)
         if limit and len(records) >= limit:

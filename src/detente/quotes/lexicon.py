@@ -72,7 +72,7 @@ def _read(path: Path | Any) -> dict[str, Any]:
         raise ConfigError(
             f"reporting lexicon {path} must be a mapping with verbs/nouns keys (see "
             f"docs/quotes.md)",
-            code="E016",
+            code="E015",
         )
     return data
 
