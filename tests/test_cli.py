@@ -150,3 +150,14 @@ def test_every_setting_is_documented() -> None:
     doc = (ROOT / "docs" / "config.md").read_text("utf-8")
     for f in dataclasses.fields(Settings):
         assert f"`{f.name}`" in doc, f"setting {f.name} is not documented in docs/config.md"
+
+
+def test_table_shows_auxiliary_modes_and_keeps_brackets() -> None:
+    text = (
+        "Velmora and Ostrana [sic] hold talks\n\n"
+        "The army of Ostrana did not attack Velmora on Monday, officials [in Port Azul] said."
+    )
+    world = str(ROOT / "tests" / "fictional" / "world.yaml")
+    result = run("code", "-", "--actors", world, "--date", "2018-05-02", input=text)
+    assert "[sic]" in result.stdout
+    assert "ASSAULT" in result.stdout and "(negation)" in result.stdout

@@ -6,7 +6,9 @@ import json
 from typing import IO, Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from ..records import Article
 
@@ -26,34 +28,36 @@ def print_article_table(article: Article, console: Console) -> None:
     """Print a readable summary of one coded article."""
     if article.rejected is not None:
         r = article.rejected
-        console.print(f"[bold red]rejected[/] {r.input}: {r.reason} — {r.detail}")
+        console.print(f"[bold red]rejected[/] {escape(r.input)}: {r.reason} — {escape(r.detail)}")
         return
     head = article.title or "(no title)"
-    console.rule(f"[bold]{head}")
+    console.rule(f"[bold]{escape(head)}")
     console.print(
-        f"[dim]{article.input} · id {article.id} · {article.published or 'no date'} · "
-        f"{article.source or 'no source'} · {len(article.text)} chars, "
+        f"[dim]{escape(article.input)} · id {escape(article.id)} · "
+        f"{article.published or 'no date'} · {escape(article.source or 'no source')} · "
+        f"{len(article.text)} chars, "
         f"{len(article.removed)} removed[/]"
     )
     if article.credits:
-        console.print("credits: " + "; ".join(f"{c.kind}: {c.name}" for c in article.credits))
+        console.print(Text("credits: " + "; ".join(f"{c.kind}: {c.name}" for c in article.credits)))
     if article.events:
         table = Table(title="events", show_lines=False, expand=True)
         for col in ("date", "event", "mode", "actor", "recipient", "evidence"):
             table.add_column(col, overflow="fold")
         for ev in article.events:
             aux = (
-                f" [{', '.join(ev.evidence.auxiliary_modes)}]"
+                f" ({', '.join(ev.evidence.auxiliary_modes)})"
                 if ev.evidence.auxiliary_modes
                 else ""
             )
+            # Text cells: article words are never read as rich markup ("[sic]", "[...]")
             table.add_row(
                 ev.date or "",
-                ev.event + aux,
+                Text(ev.event + aux, style="dim" if aux else ""),
                 ev.mode,
                 _actors(ev.actor),
                 _actors(ev.recipient),
-                ev.event_text or ev.evidence.sentence[:120],
+                Text(ev.event_text or ev.evidence.sentence[:120]),
             )
         console.print(table)
     if article.quotes:
@@ -62,12 +66,12 @@ def print_article_table(article: Article, console: Console) -> None:
             table.add_column(col, overflow="fold")
         for q in article.quotes:
             who = q.speaker.name or q.speaker.text if q.speaker else "?"
-            table.add_row(str(who), q.kind, q.text)
+            table.add_row(Text(str(who)), q.kind, Text(q.text))
         console.print(table)
     if article.mentions:
         resolved = [m for m in article.mentions if m.actor is not None]
         console.print(
-            f"mentions: {len(article.mentions)} ({len(resolved)} resolved): "
+            Text(f"mentions: {len(article.mentions)} ({len(resolved)} resolved): ")
             + ", ".join(
                 f"{m.text}→{m.actor.code}{'/' + m.actor.sector if m.actor.sector else ''}"
                 for m in resolved[:40]
