@@ -359,3 +359,14 @@ def test_former_title_gives_no_current_sector(pipe) -> None:
     art = code(pipe, "Former Ostranan President Brannoc Oltz criticised Velmora.", "2021-01-01")
     oltz = next(m for m in art.mentions if m.actor and m.actor.name == "Brannoc Oltz")
     assert (oltz.actor.code, oltz.actor.sector) == ("XOS", None)
+
+
+def test_cameo_codes_that_are_iso_codes_map_only_for_cameo_input() -> None:
+    from detente.actors import normalise_code
+
+    assert normalise_code("JAP") == "JPN"
+    assert normalise_code("swz") == "SWZ"  # Eswatini in ISO ...
+    assert normalise_code("SWZ", cameo=True) == "CHE"  # ... Switzerland in CAMEO
+    assert normalise_code("EUR") == "EUR"
+    assert normalise_code("EUR", cameo=True) == "IGO"
+    assert normalise_code(None) is None

@@ -50,61 +50,6 @@ PACKAGED_FILES: tuple[str, ...] = (
     "people.yaml",
 )
 
-#: Older CAMEO country codes and their ISO 3166 alpha-3 equivalents.
-CAMEO_TO_ISO: dict[str, str] = {
-    "JAP": "JPN",
-    "ITL": "ITA",
-    "GMY": "DEU",
-    "GER": "DEU",
-    "UKG": "GBR",
-    "UK": "GBR",
-    "SPN": "ESP",
-    "POR": "PRT",
-    "SWZ": "CHE",
-    "SAF": "ZAF",
-    "ROK": "KOR",
-    "DRK": "PRK",
-    "PAL": "PSE",
-    "TAW": "TWN",
-    "BAN": "BGD",
-    "MYA": "MMR",
-    "BUR": "MMR",
-    "DRC": "COD",
-    "ZAI": "COD",
-    "CON": "COG",
-    "LEB": "LBN",
-    "SUD": "SDN",
-    "ALG": "DZA",
-    "LIB": "LBY",
-    "IRE": "IRL",
-    "NTH": "NLD",
-    "HOL": "NLD",
-    "SWD": "SWE",
-    "DEN": "DNK",
-    "GRE": "GRC",
-    "YUG": "SRB",
-    "SER": "SRB",
-    "KOS": "XKX",
-    "USR": "RUS",
-    "SOV": "RUS",
-    "CZR": "CZE",
-    "SLO": "SVN",
-    "SLV": "SVN",
-    "BOS": "BIH",
-    "CRO": "HRV",
-    "MAC": "MKD",
-    "UAE": "ARE",
-    "SIN": "SGP",
-    "PHI": "PHL",
-    "INS": "IDN",
-    "VIE": "VNM",
-    "CAM": "KHM",
-    "THI": "THA",
-    "CHI": "CHN",
-    "AFR": "ZAF",
-    "NIG": "NGA",
-    "NEW": "NZL",
-}
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 _SPACE_RE = re.compile(r"\s+")
@@ -401,12 +346,39 @@ class KnowledgeBase:
         return [self.people[p] for p in self.surnames.get(norm_key(surname), ())]
 
 
-def normalise_code(code: str | None) -> str | None:
-    """Map an older CAMEO country code to ISO alpha-3 (``JAP`` -> ``JPN``); others unchanged."""
+@functools.lru_cache(maxsize=1)
+def cameo_codes() -> dict[str, dict[str, str]]:
+    """The tables of ``data/cameo_codes.yaml``: ``countries``, ``ambiguous`` and ``regions``.
+
+    Older CAMEO codes are mapped to ISO 3166 alpha-3 (``JAP`` -> ``JPN``). ``ambiguous`` codes are
+    also ISO codes of another state (``SWZ``: Switzerland in CAMEO, Eswatini in ISO) and
+    ``regions`` are CAMEO region codes (compared as ``IGO``); both apply only to input known to
+    be CAMEO-coded, such as a gold set.
+    """
+    text = resources.files("detente.actors").joinpath("data/cameo_codes.yaml").read_text("utf-8")
+    data = yaml.safe_load(text)
+    return {k: {str(a): str(b) for a, b in (data.get(k) or {}).items()} for k in _CAMEO_TABLES}
+
+
+_CAMEO_TABLES = ("countries", "ambiguous", "regions")
+
+
+def normalise_code(code: str | None, *, cameo: bool = False) -> str | None:
+    """Map an older CAMEO country code to ISO alpha-3 (``JAP`` -> ``JPN``); others unchanged.
+
+    Args:
+        code: an actor code.
+        cameo: the code is known to be CAMEO (a gold set): also map the codes that are ISO codes
+            of another state and the region codes.
+    """
     if not code:
         return code
     code = code.strip().upper()
-    return CAMEO_TO_ISO.get(code, code)
+    tables = cameo_codes()
+    for table in _CAMEO_TABLES if cameo else _CAMEO_TABLES[:1]:
+        if code in tables[table]:
+            return tables[table][code]
+    return code
 
 
 def _slug(text: str) -> str:

@@ -127,7 +127,7 @@ def score(gold: Path, settings: Settings, limit: int | None = None) -> dict[str,
         for role, actor in _actors(record):
             n += 1
             by_role[role][1] += 1
-            gold_code = normalise_code(str(actor["code"]))
+            gold_code = normalise_code(str(actor["code"]), cameo=True)
             where = _locate(art.text, str(actor.get("actorText", "")))
             mention = _best(art.mentions, *where) if where else None
             predicted = normalise_code(mention.actor.code) if mention and mention.actor else None

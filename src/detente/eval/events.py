@@ -19,6 +19,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
+from ..actors.kb import normalise_code
 from ..config import Settings
 from ..errors import EvalError
 from ..events.ontology import load_ontology
@@ -26,74 +27,16 @@ from ..records import Event
 
 __all__ = ["country", "gold_codes", "read_gold", "score", "score_records"]
 
-#: Older CAMEO country codes in gold files and their ISO 3166 alpha-3 equivalents.
-OLD_CODES = {
-    "JAP": "JPN",
-    "ITL": "ITA",
-    "GMY": "DEU",
-    "GER": "DEU",
-    "UKG": "GBR",
-    "SPN": "ESP",
-    "POR": "PRT",
-    "SWZ": "CHE",
-    "SAF": "ZAF",
-    "ROK": "KOR",
-    "DRK": "PRK",
-    "PAL": "PSE",
-    "TAW": "TWN",
-    "BAN": "BGD",
-    "MYA": "MMR",
-    "BUR": "MMR",
-    "DRC": "COD",
-    "ZAI": "COD",
-    "LEB": "LBN",
-    "SUD": "SDN",
-    "ALG": "DZA",
-    "LIB": "LBY",
-    "IRE": "IRL",
-    "NTH": "NLD",
-    "SWD": "SWE",
-    "DEN": "DNK",
-    "GRE": "GRC",
-    "CRO": "HRV",
-    "BOS": "BIH",
-    "SER": "SRB",
-    "SLO": "SVN",
-    "MON": "MNG",
-    "KUW": "KWT",
-    "UAE": "ARE",
-    "YEM": "YEM",
-    "IRQ": "IRQ",
-    "NIG": "NGA",
-    "CHA": "TCD",
-    "ANG": "AGO",
-    "MAD": "MDG",
-    "MOZ": "MOZ",
-    "SIE": "SLE",
-    "SRI": "LKA",
-    "VIE": "VNM",
-    "CAM": "KHM",
-    "PHI": "PHL",
-    "INS": "IDN",
-    "MAL": "MYS",
-    "SIN": "SGP",
-    "ZAM": "ZMB",
-    "ZIM": "ZWE",
-    "UNO": "IGO",
-    "NAT": "IGO",
-    "EEC": "IGO",
-    "EUR": "IGO",
-    "AFR": "IGO",
-    "ARB": "IGO",
-}
 
+def country(code: str | None, *, gold: bool = False) -> str | None:
+    """Normalise an actor code to country level (three letters, older CAMEO codes mapped).
 
-def country(code: str | None) -> str | None:
-    """Normalise an actor code to country level (three letters, older codes mapped)."""
+    ``gold`` codes are CAMEO-coded: their region codes and the CAMEO codes that are also ISO codes
+    of another state are mapped too (see ``detente/actors/data/cameo_codes.yaml``).
+    """
     if not code:
         return None
-    head = code.strip().upper()[:3]
-    return OLD_CODES.get(head, head) or None
+    return normalise_code(code.strip().upper()[:3], cameo=gold) or None
 
 
 def gold_codes(value: Any) -> set[str]:
@@ -104,7 +47,7 @@ def gold_codes(value: Any) -> set[str]:
     out: set[str] = set()
     for item in items:
         code = item.get("code") if isinstance(item, dict) else str(item)
-        norm = country(code)
+        norm = country(code, gold=True)
         if norm:
             out.add(norm)
     return out
