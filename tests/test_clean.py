@@ -136,3 +136,48 @@ def test_article_of_only_boilerplate_is_rejected() -> None:
 def test_paragraph_offsets() -> None:
     text = "  One.\n\n\nTwo two.\n \nThree"
     assert [text[s:e] for s, e in paragraphs(text)] == ["One.", "Two two.", "Three"]
+
+
+def test_one_paragraph_a_line_removes_only_the_boilerplate_line(bp) -> None:
+    # HTML extraction gives one paragraph a line, with no blank lines between them
+    text = (
+        "Velmora and Ostrana agreed on Thursday to reopen the border crossing at Kellwick.\n"
+        "Follow us on Twitter and Facebook.\n"
+        "The agreement was signed by both foreign ministers in Port Azul."
+    )
+    kept, removed, _, _ = clean_text(text, bp)
+    assert kept == (
+        "Velmora and Ostrana agreed on Thursday to reopen the border crossing at Kellwick.\n"
+        "The agreement was signed by both foreign ministers in Port Azul."
+    )
+    assert [r.reason for r in removed] == ["share/follow prompt"]
+    assert text[removed[0].start : removed[0].end] == "Follow us on Twitter and Facebook."
+
+
+def test_a_long_paragraph_is_story_whatever_phrase_it_contains(bp) -> None:
+    story = "Ministers of Velmora met in Port Azul. " * 40 + "Click here to read the treaty."
+    text = f"{story}\n\nSubscribe now for unlimited digital access."
+    kept, removed, _, _ = clean_text(text, bp)
+    assert kept == story
+    assert [r.reason for r in removed] == ["subscription prompt"]
+
+
+def test_html_article_with_a_share_prompt_keeps_its_story(tmp_path) -> None:
+    from detente.api import code_paths
+    from detente.config import Settings
+
+    page = tmp_path / "page.html"
+    body = "".join(
+        f"<p>Paragraph {i}: the envoys of Velmora and Ostrana discussed the river border "
+        "and the fishing rights in the estuary for several hours.</p>"
+        for i in range(6)
+    )
+    page.write_text(
+        "<html><head><title>Envoys meet</title></head><body><article>"
+        f"<h1>Envoys meet</h1>{body}<p>Follow us on Twitter.</p></article></body></html>",
+        "utf-8",
+    )
+    (art,) = code_paths([page], settings=Settings(default_date="2021-01-01"))
+    assert art.rejected is None
+    assert art.text.count("Paragraph") == 6
+    assert "Follow us" not in art.text

@@ -25,6 +25,9 @@ from .records import Article, Credit, Removed
 __all__ = ["Boilerplate", "CleanStage", "clean_text", "load_boilerplate", "paragraphs"]
 
 _PARA_SPLIT = re.compile(r"\n[ \t]*\n+")
+_LINE_SPLIT = re.compile(r"\n+")
+#: Boilerplate blocks are short; a longer paragraph is story text whatever phrase it contains.
+MAX_BOILERPLATE_CHARS = 1200
 _SEGMENT_SPLIT = re.compile(r"\s*[,;|•·]\s*")
 
 
@@ -147,10 +150,15 @@ def load_boilerplate(extra_files: tuple[str, ...] = ()) -> Boilerplate:
     return Boilerplate(version, threshold, rules, credits, datelines)
 
 
-def paragraphs(text: str) -> Iterator[tuple[int, int]]:
-    """Yield ``(start, end)`` of each non-blank paragraph (blank-line separated, trimmed)."""
+def paragraphs(text: str, *, by_line: bool = False) -> Iterator[tuple[int, int]]:
+    """Yield ``(start, end)`` of each non-blank paragraph (trimmed).
+
+    Paragraphs are separated by blank lines, or with ``by_line`` by every line break (HTML
+    extraction gives one paragraph a line).
+    """
     pos = 0
-    for m in [*_PARA_SPLIT.finditer(text), None]:
+    splitter = _LINE_SPLIT if by_line else _PARA_SPLIT
+    for m in [*splitter.finditer(text), None]:
         end = m.start() if m else len(text)
         chunk = text[pos:end]
         lead = len(chunk) - len(chunk.lstrip())
@@ -184,18 +192,26 @@ def _credit_paragraph(bp: Boilerplate, para: str) -> list[Credit] | None:
 
 
 def clean_text(
-    text: str, bp: Boilerplate
+    text: str, bp: Boilerplate, *, by_line: bool | None = None
 ) -> tuple[str, tuple[Removed, ...], tuple[Credit, ...], dict[str, str]]:
     """Split ``text`` into the story, the removed spans, the credits and extra metadata.
 
     After the first credit or boilerplate paragraph past the opening, paragraphs with any
     boilerplate evidence are removed too ("trailing" appeals often have only weak cues).
+
+    Args:
+        text: the text as read.
+        bp: the compiled patterns.
+        by_line: every line is a paragraph (default: when the text has no blank line, as in
+            HTML extractions); kept paragraphs are joined the way they were separated.
     """
+    if by_line is None:
+        by_line = not _PARA_SPLIT.search(text.strip())
     kept: list[str] = []
     removed: list[Removed] = []
     credits: list[Credit] = []
     meta: dict[str, str] = {}
-    spans = list(paragraphs(text))
+    spans = list(paragraphs(text, by_line=by_line))
     in_tail = False
     for idx, (start, end) in enumerate(spans):
         para = text[start:end]
@@ -219,7 +235,9 @@ def clean_text(
             removed.append(Removed(start, end, "credit line", para, "credits"))
             in_tail = in_tail or idx > 0
             continue
-        score, reason, rule_id = bp.score(para)
+        score, reason, rule_id = (
+            bp.score(para) if len(para) <= MAX_BOILERPLATE_CHARS else (0, "", "")
+        )
         if score >= bp.threshold or (in_tail and score > 0):
             removed.append(
                 Removed(
@@ -233,7 +251,7 @@ def clean_text(
             in_tail = in_tail or idx > 0
             continue
         kept.append(para)
-    return "\n\n".join(kept), tuple(removed), tuple(credits), meta
+    return ("\n" if by_line else "\n\n").join(kept), tuple(removed), tuple(credits), meta
 
 
 class CleanStage:

@@ -14,6 +14,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from ..clean import clean_text, load_boilerplate
 from ..config import Settings
 from ..errors import EvalError
 from ..read.html import extract_html
@@ -50,23 +51,39 @@ def page_scores(predicted: str, true: str) -> tuple[float, float]:
 
 
 def score(gold: Path, settings: Settings, limit: int | None = None) -> dict[str, Any]:
-    """Score :func:`detente.read.html.extract_html` on the benchmark folder ``gold``."""
+    """Score the article text detente makes of an HTML page on the benchmark folder ``gold``.
+
+    That text is the HTML reader's extraction (:func:`detente.read.html.extract_html`) after the
+    clean stage's boilerplate removal, i.e. ``article.text``. ``extraction_only`` gives the score of
+    the extraction alone, for comparison.
+    """
+    boilerplate = load_boilerplate(tuple(settings.boilerplate_files))
     truth_path = gold / "ground-truth.json"
     if not truth_path.is_file():
         raise EvalError(f"{gold} has no ground-truth.json; pass the benchmark folder", code="E083")
     truth = json.loads(truth_path.read_text("utf-8"))
     ids = sorted(truth)[:limit] if limit else sorted(truth)
     precisions, recalls = [], []
+    alone_p, alone_r = [], []
     for page_id in ids:
         html_path = gold / "html" / f"{page_id}.html.gz"
         if not html_path.is_file():
             raise EvalError(f"missing page {html_path}", code="E083")
         html = gzip.decompress(html_path.read_bytes()).decode("utf-8", errors="replace")
         found = extract_html(html)
-        p, r = page_scores(found["text"] if found else "", truth[page_id].get("articleBody", ""))
+        extracted = found["text"] if found else ""
+        body = truth[page_id].get("articleBody", "")
+        p, r = page_scores(extracted, body)
+        alone_p.append(p)
+        alone_r.append(r)
+        p, r = page_scores(clean_text(extracted, boilerplate)[0] if extracted else "", body)
         precisions.append(p)
         recalls.append(r)
-    n = len(ids)
+    return {**_summary(precisions, recalls), "extraction_only": _summary(alone_p, alone_r)}
+
+
+def _summary(precisions: list[float], recalls: list[float]) -> dict[str, Any]:
+    n = len(precisions)
     precision = sum(precisions) / n if n else 0.0
     recall = sum(recalls) / n if n else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
