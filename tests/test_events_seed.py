@@ -73,3 +73,11 @@ def test_every_event_has_evidence(seed_coded) -> None:
         for span in (*e.evidence.trigger, *e.evidence.actor_spans, *e.evidence.recipient_spans):
             assert text[span.field][span.start : span.end] == span.text
         assert e.date is not None and e.date <= "2017-11-24"
+
+
+def test_evidence_sentences_are_trimmed_and_slice_back(seed_coded) -> None:
+    for ev in seed_coded.events:
+        span = ev.evidence.sentence_span
+        source = seed_coded.title if span.field == "title" else seed_coded.text
+        assert ev.evidence.sentence == ev.evidence.sentence.strip()
+        assert source[span.start : span.end] == ev.evidence.sentence

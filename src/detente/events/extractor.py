@@ -1269,7 +1269,8 @@ class EventExtractor:
         actors = tuple(self._entity(art, mentions[m]) for m in trig.actor)
         recipients = tuple(self._entity(art, mentions[m]) for m in trig.recipient)
         trigger_spans = tuple(art.span(t.idx, t.idx + len(t.text)) for t in trig.tokens)
-        sent_span = art.span(sent.start_char, sent.end_char)
+        # spaCy's sentence keeps the whitespace after it (paragraph breaks): the evidence does not
+        sent_span = art.span(sent.start_char, sent.start_char + len(sent.text.rstrip()))
         hits = self.contexts.find(sent)
         contexts, keywords = ContextMatcher.rank(
             hits, first=tuple(dict.fromkeys(trig.entry.context + trig.extra_context))
