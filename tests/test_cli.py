@@ -161,3 +161,14 @@ def test_table_shows_auxiliary_modes_and_keeps_brackets() -> None:
     result = run("code", "-", "--actors", world, "--date", "2018-05-02", input=text)
     assert "[sic]" in result.stdout
     assert "ASSAULT" in result.stdout and "(negation)" in result.stdout
+
+
+def test_documented_example_has_the_fields_of_real_output(seed_json: dict) -> None:
+    doc = (ROOT / "docs" / "output.md").read_text("utf-8")
+    example = json.loads(doc.split("```json", 1)[1].split("```", 1)[0])
+    assert set(example) == set(seed_json)
+    assert set(example["article"]) == set(seed_json["article"])
+    for kind in ("mentions", "events", "quotes"):
+        assert set(example[kind][0]) == set(seed_json[kind][0]), kind
+    assert set(example["events"][0]["evidence"]) == set(seed_json["events"][0]["evidence"])
+    assert set(example["quotes"][0]["speaker"]) == set(seed_json["quotes"][0]["speaker"])

@@ -23,14 +23,21 @@ __all__ = [
     "article",
     "articles",
     "count_events",
+    "count_quotes",
+    "date_span",
+    "dyad_directions",
+    "event_types",
     "events",
     "merged_events",
     "quotes",
     "rejections",
     "relations",
     "runs",
+    "series",
     "stats",
     "stories",
+    "top_dyads",
+    "vocabulary",
 ]
 
 #: PLOVER quad codes (as in GDELT's QuadClass).
@@ -77,10 +84,17 @@ def _check_date(value: str | dt.date | None, name: str) -> str | None:
         ) from None
 
 
-def _pattern(words: str) -> str:
-    """A case-insensitive substring pattern for ILIKE, with the user's ``%`` and ``_`` literal."""
-    escaped = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+def _text_clauses(columns: tuple[str, ...], words: str, params: list[Any]) -> list[str]:
+    """One clause per word (at most 10): some of ``columns`` contains it, case-insensitively.
+
+    The user's ``%``, ``_`` and ``\\`` are escaped, so they match literally.
+    """
+    clauses = []
+    for word in words.split()[:10]:
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        clauses.append("(" + " OR ".join(f"{c} ILIKE ? ESCAPE '\\'" for c in columns) + ")")
+        params.extend([f"%{escaped}%"] * len(columns))
+    return clauses
 
 
 def _entity_clause(role: str, value: str, params: list[Any]) -> str:
@@ -106,11 +120,22 @@ def _event_where(
     text: str | None = None,
     article_id: str | None = None,
     all_events: bool = False,
+    both_ways: bool = False,
 ) -> tuple[str, list[Any]]:
     where: list[str] = []
     params: list[Any] = []
     if not all_events:
         where.append("e.factual")
+    if both_ways and actor and recipient:
+        # the dyad in either direction: (actor -> recipient) or (recipient -> actor)
+        pair = []
+        for a, b in ((actor, recipient), (recipient, actor)):
+            pair.append(
+                f"({_entity_clause('actor', a, params)} AND "
+                f"{_entity_clause('recipient', b, params)})"
+            )
+        where.append(f"({pair[0]} OR {pair[1]})")
+        actor = recipient = None
     if actor:
         where.append(_entity_clause("actor", actor, params))
     if recipient:
@@ -129,8 +154,7 @@ def _event_where(
         where.append("e.date <= ?::DATE")
         params.append(u)
     if text:
-        where.append("(e.sentence ILIKE ? ESCAPE '\\' OR e.event_text ILIKE ? ESCAPE '\\')")
-        params.extend([_pattern(text), _pattern(text)])
+        where.extend(_text_clauses(("e.sentence", "e.event_text"), text, params))
     if article_id:
         where.append("e.article_id = ?")
         params.append(article_id)
@@ -167,6 +191,8 @@ def events(
     text: str | None = None,
     article_id: str | None = None,
     all_events: bool = False,
+    both_ways: bool = False,
+    record: bool = False,
     limit: int = 50,
     offset: int = 0,
 ) -> list[dict[str, Any]]:
@@ -180,9 +206,12 @@ def events(
         type: PLOVER event type, or several comma-separated (``ACCUSE,THREATEN``).
         context: a PLOVER context (``military``).
         since, until: inclusive ``YYYY-MM-DD`` bounds on the event date.
-        text: words that the evidence sentence or event text contains (case-insensitive).
-        article_id: only the events of one article.
+        text: words that the evidence sentence or event text contains (case-insensitive;
+            every word must occur, not necessarily together).
+        article_id: only the events of one article (then in their order in the article).
         all_events: include non-factual events (negated, hypothetical, future).
+        both_ways: with ``actor`` and ``recipient``, the dyad in either direction.
+        record: add ``record``, the stored PLOVER record (``Event.to_dict()``, decoded).
         limit, offset: paging.
 
     Returns:
@@ -202,16 +231,21 @@ def events(
         text=text,
         article_id=article_id,
         all_events=all_events,
+        both_ways=both_ways,
     )
+    cols = f"{_EVENT_COLS}, e.record" if record else _EVENT_COLS
+    order = "e.idx" if article_id else "e.date DESC NULLS LAST, e.article_id, e.idx"
     cur = con.execute(
-        f"SELECT {_EVENT_COLS} FROM events e LEFT JOIN articles a ON a.id = e.article_id{where} "
-        "ORDER BY e.date DESC NULLS LAST, e.article_id, e.idx LIMIT ? OFFSET ?",
+        f"SELECT {cols} FROM events e LEFT JOIN articles a ON a.id = e.article_id{where} "
+        f"ORDER BY {order} LIMIT ? OFFSET ?",
         [*params, int(limit), int(offset)],
     )
     rows = _rows(cur)
     ents = _entities(con, [r["id"] for r in rows])
     for r in rows:
         r.update(ents[r["id"]])
+        if record:
+            r["record"] = json.loads(r["record"]) if isinstance(r["record"], str) else {}
         r["evidence"] = {
             "sentence": r["sentence"],
             "field": r["sentence_field"],
@@ -276,6 +310,45 @@ def merged_events(
     return _rows(cur)
 
 
+def date_span(con: Any, **filters: Any) -> tuple[str | None, str | None]:
+    """The first and last event date (ISO) among the events matching :func:`events` filters."""
+    where, params = _event_where(**filters)
+    row = con.execute(f"SELECT min(e.date), max(e.date) FROM events e{where}", params).fetchone()
+    return (_plain(row[0]), _plain(row[1])) if row else (None, None)
+
+
+def series(con: Any, by: str = "month", **filters: Any) -> list[dict[str, Any]]:
+    """Dated events matching :func:`events` filters, counted per period (``by``).
+
+    Returns:
+        One dict per period with events, in time order: ``period`` (ISO date of its first day),
+        ``events``, ``verbal_cooperation``, ``material_cooperation``, ``verbal_conflict``,
+        ``material_conflict`` (counts per quad class), ``intensity_sum`` (sum of event_scale),
+        ``mean_intensity`` (mean event_scale, rounded to 3 places) and ``by_type``
+        ({PLOVER type: count}).
+    """
+    if by not in PERIODS:
+        raise StoreError(f"by={by!r}: use one of {', '.join(PERIODS)}", code="E079")
+    where, params = _event_where(**filters)
+    quads = ", ".join(
+        f"count(*) FILTER (WHERE e.quad_code = {q}) AS {n}" for q, n in QUAD_NAMES.items()
+    )
+    date_ok = f"{where} AND e.date IS NOT NULL" if where else " WHERE e.date IS NOT NULL"
+    rows = _rows(
+        con.execute(
+            f"SELECT date_trunc('{by}', e.date)::DATE AS period, count(*) AS events, {quads}, "
+            "sum(e.event_scale) AS intensity_sum, "
+            "round(avg(e.event_scale), 3) AS mean_intensity, "
+            f"histogram(e.event) AS by_type FROM events e{date_ok} "
+            "GROUP BY period ORDER BY period",
+            params,
+        )
+    )
+    for r in rows:
+        r["by_type"] = dict(r["by_type"] or {})
+    return rows
+
+
 def relations(
     con: Any,
     a: str,
@@ -298,38 +371,95 @@ def relations(
         all_events: include non-factual events.
 
     Returns:
-        One dict per period with events, in time order: ``period`` (ISO date of its first day),
-        ``events``, ``verbal_cooperation``, ``material_cooperation``, ``verbal_conflict``,
-        ``material_conflict`` (counts per quad class), ``mean_intensity`` (mean event_scale,
-        rounded to 3 places) and ``by_type`` ({PLOVER type: count}).
+        The rows of :func:`series` without ``intensity_sum``.
     """
-    if by not in PERIODS:
-        raise StoreError(f"by={by!r}: use one of {', '.join(PERIODS)}", code="E079")
-    where, params = _event_where(
-        actor=a, recipient=b, since=since, until=until, all_events=all_events
+    rows = series(
+        con,
+        by,
+        actor=a,
+        recipient=b,
+        since=since,
+        until=until,
+        both_ways=both_ways,
+        all_events=all_events,
     )
-    if both_ways:
-        where2, params2 = _event_where(
-            actor=b, recipient=a, since=since, until=until, all_events=all_events
-        )
-        base = f"SELECT * FROM events e{where} UNION SELECT * FROM events e{where2}"
-        params = params + params2
-    else:
-        base = f"SELECT * FROM events e{where}"
-    quads = ", ".join(
-        f"count(*) FILTER (WHERE quad_code = {q}) AS {n}" for q, n in QUAD_NAMES.items()
-    )
-    cur = con.execute(
-        f"SELECT date_trunc('{by}', date)::DATE AS period, count(*) AS events, {quads}, "
-        f"round(avg(event_scale), 3) AS mean_intensity, "
-        f"histogram(event) AS by_type FROM ({base}) WHERE date IS NOT NULL "
-        "GROUP BY period ORDER BY period",
-        params,
-    )
-    rows = _rows(cur)
     for r in rows:
-        r["by_type"] = dict(r["by_type"] or {})
+        del r["intensity_sum"]
     return rows
+
+
+def event_types(con: Any, **filters: Any) -> list[dict[str, Any]]:
+    """Events matching :func:`events` filters per PLOVER type, most frequent first.
+
+    Returns:
+        ``[{"event", "quad_code", "count", "mean_intensity"}]`` (the mean event_scale, not
+        rounded; ``None`` when no event of the type has a scale).
+    """
+    where, params = _event_where(**filters)
+    return _rows(
+        con.execute(
+            "SELECT e.event, min(e.quad_code) AS quad_code, count(*) AS count, "
+            f"avg(e.event_scale) AS mean_intensity FROM events e{where} "
+            "GROUP BY e.event ORDER BY count(*) DESC, e.event",
+            params,
+        )
+    )
+
+
+def dyad_directions(con: Any, a: str, b: str, **filters: Any) -> tuple[int, int]:
+    """Of the events between ``a`` and ``b`` (:func:`events` filters), how many have ``a``
+    and how many have ``b`` as an actor."""
+    acts: list[Any] = []
+    by_a = _entity_clause("actor", a, acts)
+    by_b = _entity_clause("actor", b, acts)
+    where, params = _event_where(actor=a, recipient=b, **filters)
+    row = con.execute(
+        f"SELECT count(*) FILTER (WHERE {by_a}), count(*) FILTER (WHERE {by_b}) "
+        f"FROM events e{where}",
+        [*acts, *params],
+    ).fetchone()
+    return (int(row[0]), int(row[1])) if row else (0, 0)
+
+
+def top_dyads(con: Any, limit: int = 10) -> list[dict[str, Any]]:
+    """The directed actor -> recipient code pairs with the most factual events.
+
+    Returns:
+        ``[{"actor", "recipient", "events", "mean_intensity", "conflict"}]`` (mean event_scale
+        not rounded; ``conflict``: events of quad class 3 or 4).
+    """
+    return _rows(
+        con.execute(
+            "SELECT x.code AS actor, y.code AS recipient, count(DISTINCT e.id) AS events, "
+            "avg(e.event_scale) AS mean_intensity, "
+            "count(DISTINCT e.id) FILTER (WHERE e.quad_code >= 3) AS conflict FROM events e "
+            "JOIN event_entities x ON x.event_id = e.id AND x.role = 'actor' "
+            "JOIN event_entities y ON y.event_id = e.id AND y.role = 'recipient' "
+            "WHERE e.factual AND x.code IS NOT NULL AND y.code IS NOT NULL AND x.code <> y.code "
+            "GROUP BY x.code, y.code ORDER BY events DESC, x.code, y.code LIMIT ?",
+            [int(limit)],
+        )
+    )
+
+
+def vocabulary(con: Any) -> dict[str, list[str]]:
+    """The actor codes (most frequent 300), event types and contexts present in the store."""
+    codes = con.execute(
+        "SELECT code FROM event_entities WHERE code IS NOT NULL "
+        "GROUP BY code ORDER BY count(*) DESC, code LIMIT 300"
+    ).fetchall()
+    types = con.execute(
+        "SELECT DISTINCT event FROM events WHERE event IS NOT NULL ORDER BY 1"
+    ).fetchall()
+    contexts = con.execute(
+        "SELECT DISTINCT c FROM (SELECT unnest(context) AS c FROM events) "
+        "WHERE c IS NOT NULL ORDER BY 1"
+    ).fetchall()
+    return {
+        "actors": [r[0] for r in codes],
+        "events": [r[0] for r in types],
+        "contexts": [r[0] for r in contexts],
+    }
 
 
 def actor_summary(
@@ -343,52 +473,48 @@ def actor_summary(
     """What one actor did and had done to it, with its main partners.
 
     Returns:
-        ``{"code", "names", "as_actor", "as_recipient", "first_date", "last_date",
-        "by_type": {type: {"as_actor": n, "as_recipient": n}}, "partners": [{"code",
-        "as_actor", "as_recipient", "events", "mean_intensity"}], "mentions", "quotes"}`` where
-        partners are the ``limit`` codes it shares most factual events with.
+        ``{"code", "name", "kind", "names", "as_actor", "as_recipient", "first_date",
+        "last_date", "by_type": {type: {"as_actor": n, "as_recipient": n}}, "partners":
+        [{"code", "as_actor", "as_recipient", "events", "mean_intensity", "conflict"}],
+        "mentions", "quotes"}`` where ``name``/``kind`` are the usual name of its mentions
+        (a state's first), ``names`` the 5 most frequent, and partners are the ``limit`` codes
+        it shares most factual events with (``conflict``: those of quad class 3 or 4).
     """
     code_u = code.upper()
-    w_out, p_out = _event_where(actor=code, since=since, until=until)
-    w_in, p_in = _event_where(recipient=code, since=since, until=until)
-    cur = con.execute(
-        f"WITH o AS (SELECT e.* FROM events e{w_out}), i AS (SELECT e.* FROM events e{w_in}) "
-        "SELECT (SELECT count(*) FROM o) AS as_actor, (SELECT count(*) FROM i) AS as_recipient, "
-        "(SELECT min(date) FROM (SELECT date FROM o UNION ALL SELECT date FROM i)) AS first_date, "
-        "(SELECT max(date) FROM (SELECT date FROM o UNION ALL SELECT date FROM i)) AS last_date",
-        [*p_out, *p_in],
-    )
-    (summary,) = _rows(cur)
+    out_f: dict[str, Any] = {"actor": code, "since": since, "until": until}
+    in_f: dict[str, Any] = {"recipient": code, "since": since, "until": until}
+    w_out, p_out = _event_where(**out_f)
+    w_in, p_in = _event_where(**in_f)
+    spans = [date_span(con, **out_f), date_span(con, **in_f)]
+    firsts = [d for d, _ in spans if d]
+    lasts = [d for _, d in spans if d]
     by_type: dict[str, dict[str, int]] = {}
-    for role, where, params in (("as_actor", w_out, p_out), ("as_recipient", w_in, p_in)):
-        for ev, n in con.execute(
-            f"SELECT event, count(*) FROM events e{where} GROUP BY event", params
-        ).fetchall():
-            by_type.setdefault(ev, {"as_actor": 0, "as_recipient": 0})[role] = int(n)
+    for role, filters in (("as_actor", out_f), ("as_recipient", in_f)):
+        for t in event_types(con, **filters):
+            by_type.setdefault(t["event"], {"as_actor": 0, "as_recipient": 0})[role] = t["count"]
     partners = _rows(
         con.execute(
-            f"WITH o AS (SELECT e.id, e.event_scale FROM events e{w_out}), "
-            f"i AS (SELECT e.id, e.event_scale FROM events e{w_in}), "
-            "p AS (SELECT x.code, 'as_actor' AS role, o.event_scale FROM o JOIN event_entities x "
-            "  ON x.event_id = o.id AND x.role = 'recipient' "
-            "  UNION ALL SELECT x.code, 'as_recipient', i.event_scale FROM i JOIN event_entities x "
-            "  ON x.event_id = i.id AND x.role = 'actor') "
-            "SELECT code, count(*) FILTER (WHERE role = 'as_actor') AS as_actor, "
-            "count(*) FILTER (WHERE role = 'as_recipient') AS as_recipient, count(*) AS events, "
-            "round(avg(event_scale), 3) AS mean_intensity FROM p "
+            f"WITH o AS (SELECT e.id, e.event_scale, e.quad_code FROM events e{w_out}), "
+            f"i AS (SELECT e.id, e.event_scale, e.quad_code FROM events e{w_in}), "
+            "p AS (SELECT x.code, 'as_actor' AS role, o.id, o.event_scale, o.quad_code FROM o "
+            "  JOIN event_entities x ON x.event_id = o.id AND x.role = 'recipient' "
+            "  UNION ALL SELECT x.code, 'as_recipient', i.id, i.event_scale, i.quad_code FROM i "
+            "  JOIN event_entities x ON x.event_id = i.id AND x.role = 'actor') "
+            "SELECT code, count(DISTINCT id) FILTER (WHERE role = 'as_actor') AS as_actor, "
+            "count(DISTINCT id) FILTER (WHERE role = 'as_recipient') AS as_recipient, "
+            "count(DISTINCT id) AS events, round(avg(event_scale), 3) AS mean_intensity, "
+            "count(DISTINCT id) FILTER (WHERE quad_code >= 3) AS conflict FROM p "
             "WHERE code IS NOT NULL AND upper(code) <> ? GROUP BY code "
             "ORDER BY events DESC, code LIMIT ?",
             [*p_out, *p_in, code_u, int(limit)],
         )
     )
-    names = [
-        r[0]
-        for r in con.execute(
-            "SELECT actor_name, count(*) n FROM mentions WHERE upper(actor_code) = ? "
-            "AND actor_name IS NOT NULL GROUP BY actor_name ORDER BY n DESC, actor_name LIMIT 5",
-            [code_u],
-        ).fetchall()
-    ]
+    names = con.execute(
+        "SELECT actor_name, actor_kind, count(*) n FROM mentions WHERE upper(actor_code) = ? "
+        "AND actor_name IS NOT NULL GROUP BY actor_name, actor_kind ORDER BY n DESC, actor_name",
+        [code_u],
+    ).fetchall()
+    usual = min(names, key=lambda r: (r[1] != "state", -r[2], r[0]), default=(None, None, 0))
     n_mentions = con.execute(
         "SELECT count(*) FROM mentions WHERE upper(actor_code) = ?", [code_u]
     ).fetchone()
@@ -397,8 +523,13 @@ def actor_summary(
     ).fetchone()
     return {
         "code": code_u,
-        "names": names,
-        **summary,
+        "name": usual[0],
+        "kind": usual[1],
+        "names": list(dict.fromkeys(r[0] for r in names))[:5],
+        "as_actor": count_events(con, **out_f),
+        "as_recipient": count_events(con, **in_f),
+        "first_date": min(firsts, default=None),
+        "last_date": max(lasts, default=None),
         "by_type": by_type,
         "partners": partners,
         "mentions": int(n_mentions[0]) if n_mentions else 0,
@@ -433,8 +564,7 @@ def articles(
         where.append("published <= ?::DATE")
         params.append(u)
     if text:
-        where.append("(title ILIKE ? ESCAPE '\\' OR text ILIKE ? ESCAPE '\\')")
-        params.extend([_pattern(text), _pattern(text)])
+        where.extend(_text_clauses(("title", "text"), text, params))
     clause = (" WHERE " + " AND ".join(where)) if where else ""
     return _rows(
         con.execute(
@@ -446,14 +576,14 @@ def articles(
     )
 
 
-def article(con: Any, article_id: str) -> dict[str, Any] | None:
+def article(con: Any, article_id: str, *, record: bool = False) -> dict[str, Any] | None:
     """One article with everything stored about it, or ``None`` when there is no such id.
 
     Returns:
         The ``articles`` columns (``authors`` a list; ``meta``, ``credits`` and ``removed``
         decoded from JSON), plus ``mentions``, ``events`` (all of them, factual or not, as
         :func:`events` returns them), ``quotes`` (as :func:`quotes` returns them) and ``story``
-        (the other article ids of its story).
+        (the other article ids of its story). ``record=True`` adds each event's ``record``.
     """
     rows = _rows(con.execute("SELECT * FROM articles WHERE id = ?", [article_id]))
     if not rows:
@@ -467,7 +597,9 @@ def article(con: Any, article_id: str) -> dict[str, Any] | None:
             [article_id],
         )
     )
-    art["events"] = events(con, article_id=article_id, all_events=True, limit=100_000)
+    art["events"] = events(
+        con, article_id=article_id, all_events=True, record=record, limit=100_000
+    )
     art["quotes"] = quotes(con, article_id=article_id, limit=100_000)
     art["story"] = (
         [
@@ -483,6 +615,40 @@ def article(con: Any, article_id: str) -> dict[str, Any] | None:
     return art
 
 
+def _quote_where(
+    *,
+    speaker: str | None = None,
+    actor: str | None = None,
+    words: str | None = None,
+    article_id: str | None = None,
+    since: str | dt.date | None = None,
+    until: str | dt.date | None = None,
+) -> tuple[str, list[Any]]:
+    where: list[str] = []
+    params: list[Any] = []
+    if speaker:
+        where.extend(_text_clauses(("q.speaker_name", "q.speaker_text"), speaker, params))
+    if actor:
+        where.append(
+            "(upper(q.speaker_code) = ? OR upper(coalesce(q.speaker_code, '') || "
+            "coalesce(q.speaker_sector, '')) = ? OR upper(q.speaker_sector) = ? "
+            "OR q.speaker_kb_id = ?)"
+        )
+        params.extend([actor.upper(), actor.upper(), actor.upper(), actor])
+    if words:
+        where.extend(_text_clauses(("q.text",), words, params))
+    if article_id:
+        where.append("q.article_id = ?")
+        params.append(article_id)
+    if (s := _check_date(since, "since")) is not None:
+        where.append("a.published >= ?::DATE")
+        params.append(s)
+    if (u := _check_date(until, "until")) is not None:
+        where.append("a.published <= ?::DATE")
+        params.append(u)
+    return (" WHERE " + " AND ".join(where)) if where else "", params
+
+
 def quotes(
     con: Any,
     *,
@@ -495,13 +661,14 @@ def quotes(
     limit: int = 50,
     offset: int = 0,
 ) -> list[dict[str, Any]]:
-    """Quotes, newest article first.
+    """Quotes, newest article first (one article's quotes in their order).
 
     Args:
         con: an open database connection.
-        speaker: words of the speaker's name or text (case-insensitive substring).
-        actor: the speaker's actor code (``RUS``), code+sector or knowledge-base id.
-        words: words the quote contains (case-insensitive substring).
+        speaker: words of the speaker's name or text (case-insensitive; every word must occur).
+        actor: the speaker's actor code (``RUS``), code+sector (``RUSGOV``), sector (``GOV``)
+            or knowledge-base id.
+        words: words the quote contains (case-insensitive; every word must occur).
         article_id: only the quotes of one article.
         since, until: bounds on the article's publication date.
         limit, offset: paging.
@@ -510,30 +677,14 @@ def quotes(
         One dict per quote: the ``quotes`` columns plus the article's title, url, source and
         published date.
     """
-    where: list[str] = []
-    params: list[Any] = []
-    if speaker:
-        where.append("(q.speaker_name ILIKE ? ESCAPE '\\' OR q.speaker_text ILIKE ? ESCAPE '\\')")
-        params.extend([_pattern(speaker), _pattern(speaker)])
-    if actor:
-        where.append(
-            "(upper(q.speaker_code) = ? OR upper(coalesce(q.speaker_code, '') || "
-            "coalesce(q.speaker_sector, '')) = ? OR q.speaker_kb_id = ?)"
-        )
-        params.extend([actor.upper(), actor.upper(), actor])
-    if words:
-        where.append("q.text ILIKE ? ESCAPE '\\'")
-        params.append(_pattern(words))
-    if article_id:
-        where.append("q.article_id = ?")
-        params.append(article_id)
-    if (s := _check_date(since, "since")) is not None:
-        where.append("a.published >= ?::DATE")
-        params.append(s)
-    if (u := _check_date(until, "until")) is not None:
-        where.append("a.published <= ?::DATE")
-        params.append(u)
-    clause = (" WHERE " + " AND ".join(where)) if where else ""
+    clause, params = _quote_where(
+        speaker=speaker,
+        actor=actor,
+        words=words,
+        article_id=article_id,
+        since=since,
+        until=until,
+    )
     return _rows(
         con.execute(
             "SELECT q.*, a.title AS article_title, a.url AS article_url, "
@@ -543,6 +694,18 @@ def quotes(
             [*params, int(limit), int(offset)],
         )
     )
+
+
+def count_quotes(con: Any, **filters: Any) -> int:
+    """How many quotes match the filters of :func:`quotes` (for paging)."""
+    filters.pop("limit", None)
+    filters.pop("offset", None)
+    clause, params = _quote_where(**filters)
+    row = con.execute(
+        f"SELECT count(*) FROM quotes q LEFT JOIN articles a ON a.id = q.article_id{clause}",
+        params,
+    ).fetchone()
+    return int(row[0]) if row else 0
 
 
 def rejections(
@@ -605,7 +768,9 @@ def stats(con: Any) -> dict[str, Any]:
         ``{"schema_version", "articles", "rejections", "mentions", "events", "factual_events",
         "merged_events", "quotes", "stories", "sources", "first_date", "last_date",
         "by_type": {type: n}, "by_quad": {quad name: n}, "rejections_by_reason": {reason: n},
-        "last_run": {...} | None}``; event counts are factual events unless named otherwise.
+        "runs", "last_run": {...} | None, "first_event_date", "last_event_date"}``; event
+        counts and dates are those of factual events unless named otherwise (``first_date``/
+        ``last_date`` are publication dates).
     """
 
     def one(sql: str) -> Any:
@@ -644,5 +809,7 @@ def stats(con: Any) -> dict[str, Any]:
         ).fetchall()
     )
     last = runs(con)
+    out["runs"] = len(last)
     out["last_run"] = last[0] if last else None
+    out["first_event_date"], out["last_event_date"] = date_span(con)
     return out

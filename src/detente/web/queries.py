@@ -8,9 +8,9 @@ arrives during a write gets 503 with code E074). A repository over an already op
 the JSON shapes of the output contract: an event is ``Event.to_dict()`` (from ``events.record``)
 plus the ``article`` it came from; a quote is ``Quote.to_dict()`` plus its ``article``.
 
-Every value from a request is bound as a parameter; the SQL text is assembled only from fixed
-fragments written here. ``LIKE`` searches escape ``%``, ``_`` and ``\\`` so a user's words match
-literally.
+The SQL lives in :mod:`detente.store.queries` (shared with the CLI); this module opens the
+connections, calls it and shapes its rows. Every value from a request is bound as a parameter
+there, and ``LIKE`` searches escape ``%``, ``_`` and ``\\`` so a user's words match literally.
 """
 
 from __future__ import annotations
@@ -22,10 +22,11 @@ import json
 import logging
 import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from ..errors import StoreError
+from ..store import queries as sq
 from .params import EventFilters, Paging, Period, QuoteFilters
 
 __all__ = ["Repository", "choose_period", "fill_periods"]
@@ -35,35 +36,15 @@ log = logging.getLogger(__name__)
 #: The connection of the request being served (set by :meth:`Repository.session`).
 _SESSION: contextvars.ContextVar[Any] = contextvars.ContextVar("detente_web_db", default=None)
 
-#: The SELECT list of an event row: the stored PLOVER record and its article.
-_EVENT_COLS = """e.record, e.id, e.article_id, a.title, a.published, a.source, a.url, e.date,
-    e.factual"""
-
-#: An event has an entity in a role (bound first) whose code, code+sector or sector is the value
-#: (bound three times): ``RUS``, ``RUSGOV`` and ``GOV`` all work, as in ``detente.store``.
-_ENTITY = """EXISTS (SELECT 1 FROM event_entities x WHERE x.event_id = e.id AND x.role = ?
-    AND (upper(x.code) = ? OR upper(coalesce(x.code, '') || coalesce(x.sector, '')) = ?
-         OR upper(x.sector) = ?))"""
-
-_QUOTE_COLS = """q.id, q.quote_id, q.article_id, q.text, q.kind, q.field, q.start, q."end",
-    q.cue_text, q.cue_start, q.cue_end, q.speaker_text, q.speaker_name, q.speaker_code,
-    q.speaker_sector, q.speaker_kind, q.speaker_kb_id, q.speaker_via, q.confidence, q.event_ids,
-    a.title, a.published, a.source"""
-
-
-def _like(words: str) -> list[str]:
-    """``'deep concern'`` -> ``['%deep%', '%concern%']`` with LIKE wildcards escaped."""
-    out = []
-    for w in words.split()[:10]:
-        w = w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        out.append(f"%{w}%")
-    return out
-
 
 def _iso(value: Any) -> str | None:
     if value is None:
         return None
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def _round(value: Any) -> float | None:
+    return round(float(value), 2) if value is not None else None
 
 
 def _loads(value: Any, default: Any) -> Any:
@@ -226,167 +207,106 @@ class Repository:
             self._local.cursor = cur
         return cur
 
-    def _all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    def _call(self, query: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Run ``query(connection, *args, **kwargs)`` (a :mod:`detente.store.queries` function)."""
         if self._con is None and _SESSION.get() is None:
             # a call outside a request (a script, a test): open the file for this query alone
             with self.session():
-                return self._all(sql, params)
+                return self._call(query, *args, **kwargs)
         try:
-            rows: list[tuple[Any, ...]] = self._cursor().execute(sql, list(params)).fetchall()
+            return query(self._cursor(), *args, **kwargs)
+        except StoreError:
+            raise
         except Exception as exc:
             # DuckDB errors carry the SQL context; log it, and give the client only the code.
             log.error("query failed: %s", exc)
             raise StoreError(f"query failed: {exc}", code="E078") from exc
-        return rows
-
-    def _one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
-        rows = self._all(sql, params)
-        return rows[0] if rows else None
-
-    # -- filters -------------------------------------------------------------------------------
 
     @staticmethod
-    def _event_where(f: EventFilters) -> tuple[str, list[Any]]:
-        clauses: list[str] = [] if f.all_events else ["e.factual"]
-        params: list[Any] = []
-        for role, code in (("actor", f.actor), ("recipient", f.recipient)):
-            if code:
-                clauses.append(_ENTITY)
-                params += [role, code, code, code]
-        if f.event:
-            clauses.append("e.event = ?")
-            params.append(f.event)
-        if f.context:
-            clauses.append("list_contains(e.context, ?)")
-            params.append(f.context)
-        if f.start:
-            clauses.append("e.date >= CAST(? AS DATE)")
-            params.append(f.start)
-        if f.end:
-            clauses.append("e.date <= CAST(? AS DATE)")
-            params.append(f.end)
-        if f.article:
-            clauses.append("e.article_id = ?")
-            params.append(f.article)
-        if f.q:
-            for pattern in _like(f.q):
-                clauses.append("e.sentence ILIKE ? ESCAPE '\\'")
-                params.append(pattern)
-        where = " AND ".join(clauses) if clauses else "TRUE"
-        return where, params
+    def _filters(f: EventFilters) -> dict[str, Any]:
+        """``EventFilters`` as keyword filters of :func:`detente.store.queries.events`."""
+        return {
+            "actor": f.actor,
+            "recipient": f.recipient,
+            "type": f.event,
+            "context": f.context,
+            "since": f.start,
+            "until": f.end,
+            "text": f.q,
+            "article_id": f.article,
+            "all_events": f.all_events,
+        }
 
     @staticmethod
-    def _dyad_where(
-        a: str, b: str, directed: bool, all_events: bool = False
-    ) -> tuple[str, list[Any]]:
-        pair = f"{_ENTITY} AND {_ENTITY}"
-        params = ["actor", a, a, a, "recipient", b, b, b]
-        factual = "TRUE" if all_events else "e.factual"
-        if directed:
-            return f"{factual} AND {pair}", params
-        swapped = ["actor", b, b, b, "recipient", a, a, a]
-        return f"{factual} AND (({pair}) OR ({pair}))", params + swapped
-
-    def _event_row(self, row: tuple[Any, ...]) -> dict[str, Any]:
-        record, key, article_id, title, published, source, url, date, factual = row
-        ev = _loads(record, {})
-        ev["key"] = key
-        if not ev.get("date") and date is not None:
-            ev["date"] = _iso(date)
-        ev["factual"] = bool(factual) if factual is not None else True
+    def _event_row(row: dict[str, Any]) -> dict[str, Any]:
+        ev = _loads(row["record"], {})
+        ev["key"] = row["id"]
+        if not ev.get("date") and row["date"] is not None:
+            ev["date"] = row["date"]
+        ev["factual"] = bool(row["factual"]) if row["factual"] is not None else True
         ev["article"] = {
-            "id": article_id,
-            "title": title,
-            "published": _iso(published),
-            "source": source,
-            "url": url,
+            "id": row["article_id"],
+            "title": row["article_title"],
+            "published": row["article_published"],
+            "source": row["article_source"],
+            "url": row["article_url"],
         }
         return ev
 
-    def _quote_row(self, row: tuple[Any, ...]) -> dict[str, Any]:
-        (
-            key,
-            quote_id,
-            article_id,
-            text,
-            kind,
-            field,
-            start,
-            end,
-            cue_text,
-            cue_start,
-            cue_end,
-            sp_text,
-            sp_name,
-            sp_code,
-            sp_sector,
-            sp_kind,
-            sp_kb,
-            sp_via,
-            confidence,
-            event_ids,
-            title,
-            published,
-            source,
-        ) = row
+    @staticmethod
+    def _quote_row(row: dict[str, Any]) -> dict[str, Any]:
         speaker = None
-        if sp_text or sp_name:
+        if row["speaker_text"] or row["speaker_name"]:
             actor = None
-            if sp_code or sp_kb:
+            if row["speaker_code"] or row["speaker_kb_id"]:
                 actor = {
-                    "code": sp_code,
-                    "sector": sp_sector,
-                    "name": sp_name,
-                    "kind": sp_kind,
-                    "kb_id": sp_kb,
+                    "code": row["speaker_code"],
+                    "sector": row["speaker_sector"],
+                    "name": row["speaker_name"],
+                    "kind": row["speaker_kind"],
+                    "kb_id": row["speaker_kb_id"],
                 }
-            speaker = {"text": sp_text, "name": sp_name, "actor": actor, "via": sp_via}
+            speaker = {
+                "text": row["speaker_text"],
+                "name": row["speaker_name"],
+                "actor": actor,
+                "via": row["speaker_via"],
+            }
         cue = None
-        if cue_text is not None:
-            cue = {"text": cue_text, "start": cue_start, "end": cue_end}
+        if row["cue_text"] is not None:
+            cue = {"text": row["cue_text"], "start": row["cue_start"], "end": row["cue_end"]}
         return {
-            "id": quote_id,
-            "key": key,
-            "text": text,
-            "start": start,
-            "end": end,
-            "field": field or "text",
-            "kind": kind,
+            "id": row["quote_id"],
+            "key": row["id"],
+            "text": row["text"],
+            "start": row["start"],
+            "end": row["end"],
+            "field": row["field"] or "text",
+            "kind": row["kind"],
             "cue": cue,
             "speaker": speaker,
-            "confidence": round(float(confidence or 0.0), 3),
-            "event_ids": list(event_ids or []),
+            "confidence": round(float(row["confidence"] or 0.0), 3),
+            "event_ids": list(row["event_ids"] or []),
             "article": {
-                "id": article_id,
-                "title": title,
-                "published": _iso(published),
-                "source": source,
+                "id": row["article_id"],
+                "title": row["article_title"],
+                "published": row["article_published"],
+                "source": row["article_source"],
             },
         }
 
     # -- queries -------------------------------------------------------------------------------
 
     def stats(self) -> dict[str, Any]:
-        """The store's totals (``detente.store.queries.stats``) plus the factual events' dates.
+        """The store's totals (``detente.store.queries.stats``), with the factual events' dates.
 
         ``events`` counts every stored event, ``factual_events`` those every view shows;
         ``first_date``/``last_date`` are publication dates and ``first_event_date``/
         ``last_event_date`` the factual events' dates. The last run's settings and inputs are
         left out: they name files on the server.
         """
-        from ..store import queries as store_queries
-
-        try:
-            out: dict[str, Any] = store_queries.stats(self._cursor())
-        except Exception as exc:
-            log.error("stats query failed: %s", exc)
-            raise StoreError(f"query failed: {exc}", code="E078") from exc
+        out: dict[str, Any] = self._call(sq.stats)
         out.pop("last_run", None)
-        row = self._one(
-            "SELECT min(date), max(date), (SELECT count(*) FROM runs) FROM events WHERE factual"
-        )
-        first, last, runs = row or (None, None, 0)
-        out.update(first_event_date=_iso(first), last_event_date=_iso(last), runs=runs)
         return out
 
     def events(self, filters: EventFilters, paging: Paging) -> dict[str, Any]:
@@ -395,83 +315,56 @@ class Repository:
         Returns:
             ``{"total": n, "limit", "offset", "items": [event, ...]}``.
         """
-        where, params = self._event_where(filters)
-        total_row = self._one(f"SELECT count(*) FROM events e WHERE {where}", params)
-        rows = self._all(
-            f"""SELECT {_EVENT_COLS} FROM events e JOIN articles a ON a.id = e.article_id
-                WHERE {where}
-                ORDER BY e.date DESC NULLS LAST, e.article_id, e.idx
-                LIMIT ? OFFSET ?""",
-            [*params, paging.limit, paging.offset],
+        return self._event_page(self._filters(filters), paging)
+
+    def _event_page(self, filters: dict[str, Any], paging: Paging) -> dict[str, Any]:
+        rows = self._call(
+            sq.events, **filters, record=True, limit=paging.limit, offset=paging.offset
         )
         return {
-            "total": total_row[0] if total_row else 0,
+            "total": self._call(sq.count_events, **filters),
             "limit": paging.limit,
             "offset": paging.offset,
             "items": [self._event_row(r) for r in rows],
         }
 
     def timeline(
-        self, where: str = "e.factual", params: Sequence[Any] = (), period: Period | None = None
+        self, filters: EventFilters | None = None, period: Period | None = None
     ) -> dict[str, Any]:
-        """Events per period and quad class, with mean intensity, for events matching ``where``.
+        """Events per period and quad class, with mean intensity, for events matching ``filters``
+        (default: every factual event)."""
+        return self._timeline(self._filters(filters or EventFilters()), period)
 
-        ``where`` must be one of this module's fixed fragments (never user text).
-        """
-        span = self._one(f"SELECT min(e.date), max(e.date) FROM events e WHERE {where}", params)
-        first, last = span or (None, None)
-        period = period or choose_period(first, last)
-        rows = self._all(
-            f"""SELECT CAST(date_trunc('{period}', e.date) AS DATE) AS p, e.quad_code, count(*),
-                       sum(e.event_scale)
-                FROM events e WHERE {where} AND e.date IS NOT NULL
-                GROUP BY p, e.quad_code ORDER BY p""",
-            params,
+    def _timeline(self, filters: dict[str, Any], period: Period | None) -> dict[str, Any]:
+        first, last = self._call(sq.date_span, **filters)
+        period = period or choose_period(
+            dt.date.fromisoformat(first) if first else None,
+            dt.date.fromisoformat(last) if last else None,
         )
+        rows: list[tuple[Any, ...]] = []
+        for r in self._call(sq.series, period, **filters):
+            start = dt.date.fromisoformat(r["period"])
+            quads = {q: r[name] for q, name in sq.QUAD_NAMES.items()}
+            rows += [(start, q, n, 0.0) for q, n in quads.items()]
+            rows.append((start, None, r["events"] - sum(quads.values()), r["intensity_sum"]))
         return {"period": period, "series": fill_periods(rows, period)}
 
     def top_dyads(self, limit: int = 10) -> list[dict[str, Any]]:
         """The directed actor -> recipient pairs with the most events."""
-        rows = self._all(
-            """
-            SELECT x.code, y.code, count(DISTINCT e.id) AS n, avg(e.event_scale),
-                   count(DISTINCT e.id) FILTER (WHERE e.quad_code >= 3)
-            FROM events e
-            JOIN event_entities x ON x.event_id = e.id AND x.role = 'actor'
-            JOIN event_entities y ON y.event_id = e.id AND y.role = 'recipient'
-            WHERE e.factual AND x.code IS NOT NULL AND y.code IS NOT NULL AND x.code <> y.code
-            GROUP BY x.code, y.code ORDER BY n DESC, x.code, y.code LIMIT ?""",
-            [limit],
-        )
-        return [
-            {
-                "actor": a,
-                "recipient": b,
-                "events": n,
-                "mean_intensity": round(float(s), 2) if s is not None else None,
-                "conflict": c,
-            }
-            for a, b, n, s, c in rows
-        ]
+        rows: list[dict[str, Any]] = self._call(sq.top_dyads, limit)
+        for r in rows:
+            r["mean_intensity"] = _round(r["mean_intensity"])
+        return rows
 
-    def event_types(
-        self, where: str = "e.factual", params: Sequence[Any] = ()
-    ) -> list[dict[str, Any]]:
-        """Event counts per PLOVER type for events matching ``where`` (a fixed fragment)."""
-        rows = self._all(
-            f"""SELECT e.event, min(e.quad_code), count(*), avg(e.event_scale) FROM events e
-                WHERE {where} GROUP BY e.event ORDER BY count(*) DESC, e.event""",
-            params,
-        )
-        return [
-            {
-                "event": ev,
-                "quad_code": q,
-                "count": n,
-                "mean_intensity": round(float(s), 2) if s is not None else None,
-            }
-            for ev, q, n, s in rows
-        ]
+    def event_types(self, filters: EventFilters | None = None) -> list[dict[str, Any]]:
+        """Event counts per PLOVER type for events matching ``filters`` (default: factual)."""
+        return self._event_types(self._filters(filters or EventFilters()))
+
+    def _event_types(self, filters: dict[str, Any]) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = self._call(sq.event_types, **filters)
+        for r in rows:
+            r["mean_intensity"] = _round(r["mean_intensity"])
+        return rows
 
     def dyad(
         self,
@@ -493,24 +386,13 @@ class Repository:
             paging: the page of events to return.
         """
         paging = paging or Paging(limit=50, offset=0)
-        where, params = self._dyad_where(a, b, directed, all_events)
-        total = self._one(f"SELECT count(*) FROM events e WHERE {where}", params)
-        rows = self._all(
-            f"""SELECT {_EVENT_COLS} FROM events e JOIN articles a ON a.id = e.article_id
-                WHERE {where} ORDER BY e.date DESC NULLS LAST, e.article_id, e.idx
-                LIMIT ? OFFSET ?""",
-            [*params, paging.limit, paging.offset],
+        filters = {"actor": a, "recipient": b, "both_ways": not directed, "all_events": all_events}
+        page = self._event_page(filters, paging)
+        from_a, from_b = self._call(
+            sq.dyad_directions, a, b, both_ways=not directed, all_events=all_events
         )
-        directions = self._all(
-            f"""SELECT count(*) FILTER (WHERE EXISTS (SELECT 1 FROM event_entities x
-                      WHERE x.event_id = e.id AND x.role = 'actor' AND x.code = ?)),
-                   count(*) FILTER (WHERE EXISTS (SELECT 1 FROM event_entities x
-                      WHERE x.event_id = e.id AND x.role = 'actor' AND x.code = ?))
-                FROM events e WHERE {where}""",
-            [a, b, *params],
-        )
-        timeline = self.timeline(where, params, period)
-        types = self.event_types(where, params)
+        timeline = self._timeline(filters, period)
+        types = self._event_types(filters)
         n_typed = sum(t["count"] for t in types if t["mean_intensity"] is not None)
         weighted = sum(
             t["count"] * t["mean_intensity"] for t in types if t["mean_intensity"] is not None
@@ -520,9 +402,9 @@ class Repository:
             "recipient": b,
             "directed": directed,
             "all_events": all_events,
-            "total": total[0] if total else 0,
-            "from_actor": directions[0][0] if directions else 0,
-            "from_recipient": directions[0][1] if directions else 0,
+            "total": page["total"],
+            "from_actor": from_a,
+            "from_recipient": from_b,
             "period": timeline["period"],
             "series": timeline["series"],
             "quads": {
@@ -532,7 +414,7 @@ class Repository:
             "event_types": types,
             "limit": paging.limit,
             "offset": paging.offset,
-            "items": [self._event_row(r) for r in rows],
+            "items": page["items"],
         }
 
     def actor(self, code: str, *, limit: int = 20) -> dict[str, Any] | None:
@@ -541,75 +423,37 @@ class Repository:
         Returns:
             ``None`` when the code appears nowhere in the database.
         """
-        names = self._all(
-            """
-            SELECT actor_name, actor_kind, count(*) AS n FROM mentions
-            WHERE actor_code = ? AND actor_name IS NOT NULL
-            GROUP BY actor_name, actor_kind
-            ORDER BY (actor_kind = 'state') DESC, n DESC, actor_name LIMIT 1""",
-            [code],
-        )
-        role_counts = self._all(
-            """
-            SELECT x.role, count(DISTINCT x.event_id) FROM event_entities x
-            JOIN events e ON e.id = x.event_id
-            WHERE e.factual AND (upper(x.code) = ? OR upper(coalesce(x.code, '') ||
-                  coalesce(x.sector, '')) = ? OR upper(x.sector) = ?)
-            GROUP BY x.role""",
-            [code, code, code],
-        )
-        counts = {r: n for r, n in role_counts}
-        n_quotes = self._one("SELECT count(*) FROM quotes WHERE speaker_code = ?", [code])
-        n_mentions = self._one("SELECT count(*) FROM mentions WHERE actor_code = ?", [code])
-        if not counts and not (n_quotes and n_quotes[0]) and not (n_mentions and n_mentions[0]):
+        summary = self._call(sq.actor_summary, code, limit=15)
+        if not (
+            summary["as_actor"]
+            or summary["as_recipient"]
+            or summary["mentions"]
+            or summary["quotes"]
+        ):
             return None
         page = Paging(limit=limit, offset=0)
         as_actor = self.events(EventFilters(actor=code), page)
         as_recipient = self.events(EventFilters(recipient=code), page)
-        partners = self._all(
-            """
-            WITH pairs AS (
-                SELECT x.event_id, 'out' AS dir, y.code AS partner, e.quad_code, e.event_scale
-                FROM event_entities x
-                JOIN event_entities y ON y.event_id = x.event_id AND y.role = 'recipient'
-                JOIN events e ON e.id = x.event_id
-                WHERE e.factual AND x.role = 'actor' AND upper(x.code) = ?
-                UNION ALL
-                SELECT x.event_id, 'in', y.code, e.quad_code, e.event_scale
-                FROM event_entities x
-                JOIN event_entities y ON y.event_id = x.event_id AND y.role = 'actor'
-                JOIN events e ON e.id = x.event_id
-                WHERE e.factual AND x.role = 'recipient' AND upper(x.code) = ?
-            )
-            SELECT partner, count(DISTINCT event_id) AS n,
-                   count(DISTINCT event_id) FILTER (WHERE dir = 'out'),
-                   count(DISTINCT event_id) FILTER (WHERE dir = 'in'),
-                   avg(event_scale),
-                   count(DISTINCT event_id) FILTER (WHERE quad_code >= 3)
-            FROM pairs WHERE partner IS NOT NULL AND partner <> ?
-            GROUP BY partner ORDER BY n DESC, partner LIMIT 15""",
-            [code, code, code],
-        )
-        quotes = self.quotes(QuoteFilters(actor=code), Paging(limit=limit, offset=0))
+        quotes = self.quotes(QuoteFilters(actor=code), page)
         return {
             "code": code,
-            "name": names[0][0] if names else None,
-            "kind": names[0][1] if names else None,
-            "events_as_actor": counts.get("actor", 0),
-            "events_as_recipient": counts.get("recipient", 0),
-            "mentions": n_mentions[0] if n_mentions else 0,
+            "name": summary["name"],
+            "kind": summary["kind"],
+            "events_as_actor": summary["as_actor"],
+            "events_as_recipient": summary["as_recipient"],
+            "mentions": summary["mentions"],
             "as_actor": as_actor["items"],
             "as_recipient": as_recipient["items"],
             "partners": [
                 {
-                    "code": p,
-                    "events": n,
-                    "outgoing": o,
-                    "incoming": i,
-                    "mean_intensity": round(float(s), 2) if s is not None else None,
-                    "conflict": c,
+                    "code": p["code"],
+                    "events": p["events"],
+                    "outgoing": p["as_actor"],
+                    "incoming": p["as_recipient"],
+                    "mean_intensity": _round(p["mean_intensity"]),
+                    "conflict": p["conflict"],
                 }
-                for p, n, o, i, s, c in partners
+                for p in summary["partners"]
             ],
             "quotes_total": quotes["total"],
             "quotes": quotes["items"],
@@ -617,116 +461,61 @@ class Repository:
 
     def article(self, article_id: str) -> dict[str, Any] | None:
         """One article in the output-contract shape (``Article.to_dict()``), or ``None``."""
-        row = self._one(
-            """
-            SELECT id, input, title, text, url, source, published, language, authors, credits,
-                   removed, format, hash, meta, story_id
-            FROM articles WHERE id = ?""",
-            [article_id],
-        )
-        if row is None:
+        art = self._call(sq.article, article_id, record=True)
+        if art is None:
             return None
-        (
-            aid,
-            inp,
-            title,
-            text,
-            url,
-            source,
-            published,
-            language,
-            authors,
-            credits,
-            removed,
-            fmt,
-            hsh,
-            meta,
-            story_id,
-        ) = row
-        mentions = self._all(
-            """
-            SELECT text, start, "end", field, actor_code, actor_sector, actor_name, actor_kind,
-                   actor_kb_id, via, confidence, label, ref
-            FROM mentions WHERE article_id = ? ORDER BY idx""",
-            [article_id],
-        )
-        events = self._all(
-            f"""SELECT {_EVENT_COLS} FROM events e JOIN articles a ON a.id = e.article_id
-                WHERE e.article_id = ? ORDER BY e.idx""",
-            [article_id],
-        )
-        quotes = self._all(
-            f"""SELECT {_QUOTE_COLS} FROM quotes q JOIN articles a ON a.id = q.article_id
-                WHERE q.article_id = ? ORDER BY q.idx""",
-            [article_id],
-        )
         return {
             "article": {
-                "id": aid,
-                "input": inp,
-                "title": title,
-                "text": text,
-                "url": url,
-                "source": source,
-                "published": _iso(published),
-                "language": language,
-                "authors": list(authors or []),
-                "credits": _loads(credits, []),
-                "removed": _loads(removed, []),
-                "format": fmt,
-                "hash": hsh,
-                "meta": _loads(meta, {}),
-                "story_id": story_id,
+                "id": art["id"],
+                "input": art["input"],
+                "title": art["title"],
+                "text": art["text"],
+                "url": art["url"],
+                "source": art["source"],
+                "published": art["published"],
+                "language": art["language"],
+                "authors": list(art["authors"] or []),
+                "credits": art["credits"],
+                "removed": art["removed"],
+                "format": art["format"],
+                "hash": art["hash"],
+                "meta": art["meta"],
+                "story_id": art["story_id"],
             },
             "mentions": [
                 {
-                    "text": t,
-                    "start": s,
-                    "end": e,
-                    "field": f or "text",
+                    "text": m["text"],
+                    "start": m["start"],
+                    "end": m["end"],
+                    "field": m["field"] or "text",
                     "actor": (
-                        {"code": c, "sector": sec, "name": n, "kind": k, "kb_id": kb}
-                        if (c or sec or kb)
+                        {
+                            "code": m["actor_code"],
+                            "sector": m["actor_sector"],
+                            "name": m["actor_name"],
+                            "kind": m["actor_kind"],
+                            "kb_id": m["actor_kb_id"],
+                        }
+                        if (m["actor_code"] or m["actor_sector"] or m["actor_kb_id"])
                         else None
                     ),
-                    "via": via,
-                    "confidence": round(float(conf or 0.0), 3),
-                    "label": label,
-                    "ref": ref,
+                    "via": m["via"],
+                    "confidence": round(float(m["confidence"] or 0.0), 3),
+                    "label": m["label"],
+                    "ref": m["ref"],
                 }
-                for t, s, e, f, c, sec, n, k, kb, via, conf, label, ref in mentions
+                for m in art["mentions"]
             ],
-            "events": [self._event_row(r) for r in events],
-            "quotes": [self._quote_row(r) for r in quotes],
+            "events": [self._event_row(r) for r in art["events"]],
+            "quotes": [self._quote_row(r) for r in art["quotes"]],
         }
 
     def quotes(self, filters: QuoteFilters, paging: Paging) -> dict[str, Any]:
         """Quotes matching ``filters`` (speaker name words, speaker actor code, quote words)."""
-        clauses: list[str] = []
-        params: list[Any] = []
-        if filters.speaker:
-            for pattern in _like(filters.speaker):
-                clauses.append(
-                    "(q.speaker_name ILIKE ? ESCAPE '\\' OR q.speaker_text ILIKE ? ESCAPE '\\')"
-                )
-                params += [pattern, pattern]
-        if filters.actor:
-            clauses.append("(q.speaker_code = ? OR q.speaker_sector = ?)")
-            params += [filters.actor, filters.actor]
-        if filters.q:
-            for pattern in _like(filters.q):
-                clauses.append("q.text ILIKE ? ESCAPE '\\'")
-                params.append(pattern)
-        where = " AND ".join(clauses) if clauses else "TRUE"
-        total = self._one(f"SELECT count(*) FROM quotes q WHERE {where}", params)
-        rows = self._all(
-            f"""SELECT {_QUOTE_COLS} FROM quotes q JOIN articles a ON a.id = q.article_id
-                WHERE {where} ORDER BY a.published DESC NULLS LAST, q.article_id, q.idx
-                LIMIT ? OFFSET ?""",
-            [*params, paging.limit, paging.offset],
-        )
+        f = {"speaker": filters.speaker, "actor": filters.actor, "words": filters.q}
+        rows = self._call(sq.quotes, **f, limit=paging.limit, offset=paging.offset)
         return {
-            "total": total[0] if total else 0,
+            "total": self._call(sq.count_quotes, **f),
             "limit": paging.limit,
             "offset": paging.offset,
             "items": [self._quote_row(r) for r in rows],
@@ -734,26 +523,19 @@ class Repository:
 
     def vocabulary(self) -> dict[str, list[str]]:
         """Actor codes, event types and contexts present in the database (for filter hints)."""
-        codes = self._all("""SELECT code FROM event_entities WHERE code IS NOT NULL
-                             GROUP BY code ORDER BY count(*) DESC, code LIMIT 300""")
-        types = self._all("SELECT DISTINCT event FROM events WHERE event IS NOT NULL ORDER BY 1")
-        contexts = self._all("""SELECT DISTINCT c FROM (SELECT unnest(context) AS c FROM events)
-                                WHERE c IS NOT NULL ORDER BY 1""")
-        return {
-            "actors": [r[0] for r in codes],
-            "events": [r[0] for r in types],
-            "contexts": [r[0] for r in contexts],
-        }
+        vocab: dict[str, list[str]] = self._call(sq.vocabulary)
+        return vocab
 
     def recent_articles(self, limit: int = 8) -> list[dict[str, Any]]:
         """The latest articles with their event and quote counts."""
-        rows = self._all(
-            """
-            SELECT id, title, published, source, n_events, n_quotes FROM articles
-            ORDER BY published DESC NULLS LAST, id LIMIT ?""",
-            [limit],
-        )
         return [
-            {"id": i, "title": t, "published": _iso(p), "source": s, "events": ne, "quotes": nq}
-            for i, t, p, s, ne, nq in rows
+            {
+                "id": a["id"],
+                "title": a["title"],
+                "published": a["published"],
+                "source": a["source"],
+                "events": a["n_events"],
+                "quotes": a["n_quotes"],
+            }
+            for a in self._call(sq.articles, limit=limit)
         ]
