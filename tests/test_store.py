@@ -499,3 +499,67 @@ def test_text_filters_take_wildcards_literally_and_sector_matches(con) -> None:
     assert [e["id"] for e in queries.events(con, actor="gov")] == ["a4/e1"]
     assert [e["id"] for e in queries.events(con, actor="ruritania", type="ASSAULT")] == []
     assert [e["id"] for e in queries.events(con, recipient="ruritania")] == ["a4/e2"]
+
+
+# -- the query layer the web app shares -------------------------------------------------------
+
+
+def test_text_filters_need_every_word_in_any_order(con) -> None:
+    got = queries.events(con, text="border accuse")
+    assert got and all("border" in e["sentence"].lower() for e in got)
+    assert queries.events(con, text="border nowhere") == []
+    assert len(queries.quotes(con, words="this stand")) == 1
+
+
+def test_dyad_both_ways_directions_and_series(con) -> None:
+    ab = queries.count_events(con, actor="RUR", recipient="FRE")
+    ba = queries.count_events(con, actor="FRE", recipient="RUR")
+    assert (ab, ba) == (4, 1)
+    assert queries.count_events(con, actor="RUR", recipient="FRE", both_ways=True) == 5
+    assert queries.dyad_directions(con, "RUR", "FRE", both_ways=True) == (4, 1)
+    assert queries.dyad_directions(con, "RUR", "FRE") == (4, 0)
+    months = queries.series(con, "month", actor="RUR", recipient="FRE")
+    assert [m["events"] for m in months] == [3, 1]
+    assert [m["intensity_sum"] for m in months] == [-9.0, 2.5]
+    assert queries.date_span(con, actor="SYL") == ("2020-03-01", "2020-03-01")
+    assert queries.date_span(con, actor="nobody") == (None, None)
+
+
+def test_event_types_top_dyads_and_vocabulary(con) -> None:
+    types = {t["event"]: t for t in queries.event_types(con, actor="RUR")}
+    assert types["ACCUSE"]["count"] == 3 and types["ACCUSE"]["quad_code"] == 3
+    assert "THREATEN" not in types  # negated: factual events only unless asked
+    assert "THREATEN" in {t["event"] for t in queries.event_types(con, all_events=True)}
+    top = queries.top_dyads(con, 1)[0]
+    assert (top["actor"], top["recipient"], top["events"], top["conflict"]) == (
+        "RUR",
+        "FRE",
+        4,
+        3,
+    )
+    vocab = queries.vocabulary(con)
+    assert {"RUR", "FRE", "SYL"} <= set(vocab["actors"])
+    assert {"economic", "humanitarian"} <= set(vocab["contexts"])
+
+
+def test_quotes_count_and_sector_filter(con) -> None:
+    assert queries.count_quotes(con, actor="RUR") == 1
+    assert queries.count_quotes(con, actor="GOV") == len(queries.quotes(con, actor="GOV")) == 1
+    assert queries.count_quotes(con, words="100%_sure") == 0
+
+
+def test_actor_summary_usual_name_and_partner_conflict(con) -> None:
+    summary = queries.actor_summary(con, "RUR")
+    assert summary["name"] == "Ruritania"
+    partners = {p["code"]: p for p in summary["partners"]}
+    assert partners["FRE"]["conflict"] == 4  # three ACCUSE, one ASSAULT
+    assert summary["first_date"] == "2020-01-02"
+    assert queries.stats(con)["runs"] == 1
+    assert queries.stats(con)["first_event_date"] == "2020-01-02"
+
+
+def test_article_events_in_document_order_with_records(con) -> None:
+    art = queries.article(con, "a4", record=True)
+    assert art is not None
+    assert [e["id"] for e in art["events"]] == ["a4/e1", "a4/e2"]
+    assert art["events"][0]["record"]["event"] == "ACCUSE"

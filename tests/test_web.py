@@ -878,3 +878,29 @@ def test_timeline_svg_breaks_the_intensity_line_at_gaps() -> None:
     assert svg.count('<rect class="q3"') == 3
     assert "&lt;d&gt;" in svg and "<d>" not in svg
     assert "No dated events" in str(timeline_svg([]))
+
+
+def test_repository_reads_through_the_store_queries(world_db: Path) -> None:
+    """The Repository shapes what ``detente.store.queries`` returns, also outside a request."""
+    from detente.web.params import EventFilters, Paging
+    from detente.web.queries import Repository
+
+    repo = Repository.open(world_db)
+    page = Paging(limit=10, offset=0)
+    # every word, in any order; LIKE wildcards are literal
+    assert [e["event"] for e in repo.events(EventFilters(q="pact trade"), page)["items"]] == [
+        "AGREE"
+    ]
+    assert repo.events(EventFilters(q="_"), page)["total"] == 0
+    stats = repo.stats()
+    assert stats["runs"] == 0 and "last_run" not in stats  # the fixture has no ingest run
+    timeline = repo.timeline()
+    assert sum(p["events"] for p in timeline["series"]) == stats["factual_events"]
+    assert {t["event"]: t["count"] for t in repo.event_types()} == stats["by_type"]
+    assert [set(d) for d in repo.top_dyads(1)] == [
+        {"actor", "recipient", "events", "mean_intensity", "conflict"}
+    ]
+    assert set(repo.vocabulary()) == {"actors", "events", "contexts"}
+    (latest,) = repo.recent_articles(1)
+    assert set(latest) == {"id", "title", "published", "source", "events", "quotes"}
+    assert latest["published"] == stats["last_date"]

@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as dt
-import json
 import logging
 import os
 import threading
@@ -37,25 +36,8 @@ log = logging.getLogger(__name__)
 _SESSION: contextvars.ContextVar[Any] = contextvars.ContextVar("detente_web_db", default=None)
 
 
-def _iso(value: Any) -> str | None:
-    if value is None:
-        return None
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)
-
-
 def _round(value: Any) -> float | None:
     return round(float(value), 2) if value is not None else None
-
-
-def _loads(value: Any, default: Any) -> Any:
-    if value is None:
-        return default
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return default
-    return value
 
 
 def choose_period(first: dt.date | None, last: dt.date | None) -> Period:
@@ -70,16 +52,6 @@ def choose_period(first: dt.date | None, last: dt.date | None) -> Period:
     if days <= 10 * 366:
         return "month"
     return "year"
-
-
-def _period_start(d: dt.date, period: Period) -> dt.date:
-    if period == "day":
-        return d
-    if period == "week":
-        return d - dt.timedelta(days=d.weekday())
-    if period == "month":
-        return d.replace(day=1)
-    return d.replace(month=1, day=1)
 
 
 def _next_period(d: dt.date, period: Period) -> dt.date:
@@ -239,7 +211,7 @@ class Repository:
 
     @staticmethod
     def _event_row(row: dict[str, Any]) -> dict[str, Any]:
-        ev = _loads(row["record"], {})
+        ev = dict(row["record"])
         ev["key"] = row["id"]
         if not ev.get("date") and row["date"] is not None:
             ev["date"] = row["date"]
