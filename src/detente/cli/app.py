@@ -18,8 +18,16 @@ import click
 from .. import __version__
 from ..config import Settings, load_settings
 from ..errors import DetenteError
+from ..records import Article
 
-__all__ = ["date_type", "handle_errors", "main", "settings_from", "settings_options"]
+__all__ = [
+    "date_type",
+    "handle_errors",
+    "main",
+    "report_rejected",
+    "settings_from",
+    "settings_options",
+]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -121,6 +129,15 @@ def settings_from(ctx: click.Context, **opts: Any) -> Settings:
     overrides = {mapping[k]: v for k, v in opts.items() if k in mapping and v not in (None, ())}
     config_path = (ctx.find_root().obj or {}).get("config_path")
     return load_settings(config_path, **overrides)
+
+
+def report_rejected(article: Article) -> bool:
+    """Report a rejected article on stderr (input, reason, detail); True when it was rejected."""
+    if article.rejected is None:
+        return False
+    r = article.rejected
+    click.echo(f"detente: rejected {r.input}: {r.reason}: {r.detail}", err=True)
+    return True
 
 
 def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:

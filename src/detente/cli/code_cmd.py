@@ -8,7 +8,7 @@ import click
 from rich.console import Console
 
 from ..api import code_paths
-from .app import handle_errors, main, settings_from, settings_options
+from .app import handle_errors, main, report_rejected, settings_from, settings_options
 from .output import print_article_table, write_json_line
 
 
@@ -44,10 +44,7 @@ def code(
     out = sys.stdout
     failed = 0
     for article in code_paths(paths, settings=settings):
-        if article.rejected is not None:
-            failed += 1
-            r = article.rejected
-            click.echo(f"detente: rejected {r.input}: {r.reason}: {r.detail}", err=True)
+        failed += report_rejected(article)
         if fmt == "jsonl":
             write_json_line(article.to_dict(), out)
         elif fmt == "plover":

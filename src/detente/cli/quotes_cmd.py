@@ -10,7 +10,7 @@ from rich.table import Table
 
 from ..api import code_paths
 from ..records import Article, Quote
-from .app import handle_errors, main, settings_from, settings_options
+from .app import handle_errors, main, report_rejected, settings_from, settings_options
 from .output import write_json_line
 
 __all__ = ["quotes"]
@@ -60,10 +60,8 @@ def quotes(ctx: click.Context, paths: tuple[str, ...], fmt: str, **opts: str) ->
     console = Console()
     failed = 0
     for article in code_paths(paths, settings=settings):
-        if article.rejected is not None:
+        if report_rejected(article):
             failed += 1
-            r = article.rejected
-            click.echo(f"detente: rejected {r.input}: {r.reason}: {r.detail}", err=True)
             continue
         if fmt == "jsonl":
             for q in article.quotes:

@@ -61,6 +61,23 @@ def problem(
     return body
 
 
+async def send_problem(send: Send, body: dict[str, Any], *headers: tuple[bytes, bytes]) -> None:
+    """Send a problem-details response straight from an ASGI middleware (outside FastAPI)."""
+    data = json.dumps(body).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": body["status"],
+            "headers": [
+                (b"content-type", b"application/problem+json"),
+                (b"content-length", str(len(data)).encode()),
+                *headers,
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": data})
+
+
 def wants_html(path: str, accept: str) -> bool:
     """True when the client is a browser asking for a page (not the API)."""
     return not path.startswith("/api") and "text/html" in accept
@@ -126,27 +143,17 @@ class BodyLimitMiddleware:
             log.debug("request body over %d bytes refused", self.max_bytes)
 
     async def _refuse(self, scope: Scope, send: Send) -> None:
-        body = json.dumps(
+        await send_problem(
+            send,
             problem(
                 413,
                 "Request body too large",
                 f"the request body is larger than {self.max_bytes} bytes; send a shorter article",
                 instance=scope.get("path", ""),
                 code="E091",
-            )
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/problem+json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),
-                ],
-            }
+            ),
+            (b"connection", b"close"),
         )
-        await send({"type": "http.response.body", "body": body})
 
 
 class SecurityHeadersMiddleware:
@@ -197,27 +204,17 @@ class DatabaseSessionMiddleware:
             session.__enter__()
         except StoreError as exc:
             log.warning("database unavailable for %s: %s", scope.get("path", ""), exc)
-            body = json.dumps(
+            await send_problem(
+                send,
                 problem(
                     503,
                     "Service unavailable",
                     "the event database is being updated or cannot be opened; retry shortly",
                     instance=scope.get("path", ""),
                     code=exc.code,
-                )
-            ).encode()
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 503,
-                    "headers": [
-                        (b"content-type", b"application/problem+json"),
-                        (b"content-length", str(len(body)).encode()),
-                        (b"retry-after", b"5"),
-                    ],
-                }
+                ),
+                (b"retry-after", b"5"),
             )
-            await send({"type": "http.response.body", "body": body})
             return
         try:
             await self.app(scope, receive, send)
