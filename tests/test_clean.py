@@ -181,3 +181,11 @@ def test_html_article_with_a_share_prompt_keeps_its_story(tmp_path) -> None:
     assert art.rejected is None
     assert art.text.count("Paragraph") == 6
     assert "Follow us" not in art.text
+
+
+def test_source_credit_fills_a_missing_source() -> None:
+    stage = CleanStage(load_boilerplate())
+    text = "The envoy of Velmora arrived in Port Azul on Monday for talks.\n\nSource: Azul Wire"
+    assert stage(make_article("a.txt", text)).source == "Azul Wire"
+    given = make_article("b.txt", text, source="Velmora Daily")
+    assert stage(given).source == "Velmora Daily"

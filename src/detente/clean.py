@@ -286,9 +286,13 @@ class CleanStage:
                 removed=removed,
                 credits=credits,
             )
+        # A "Source: X" credit names where the story comes from: the article's source when the
+        # input named none (an explicit --source or a page's site name wins).
+        credited = next((c.name for c in credits if c.kind == "source"), None)
         return article.with_(
             text=text,
             removed=article.removed + removed,
             credits=article.credits + credits,
             meta={**article.meta, **meta} if meta else article.meta,
+            source=article.source or credited,
         )
