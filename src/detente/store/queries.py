@@ -97,15 +97,28 @@ def _text_clauses(columns: tuple[str, ...], words: str, params: list[Any]) -> li
     return clauses
 
 
+def _actor_match(prefix: str, value: str, params: list[Any], *, by_name: bool) -> str:
+    """A clause matching an actor by code (RUS), code+sector (RUSGOV), sector (GOV) or
+    knowledge-base id — and, ``by_name``, by name (case-insensitive) — over the columns
+    ``{prefix}code``, ``{prefix}sector``, ``{prefix}kb_id`` (and ``{prefix}name``)."""
+    up = value.upper()
+    params.extend([up, up, up, value])
+    clause = (
+        f"upper({prefix}code) = ? OR upper(coalesce({prefix}code, '') || "
+        f"coalesce({prefix}sector, '')) = ? OR upper({prefix}sector) = ? OR {prefix}kb_id = ?"
+    )
+    if by_name:
+        params.append(value)
+        clause += f" OR lower({prefix}name) = lower(?)"
+    return f"({clause})"
+
+
 def _entity_clause(role: str, value: str, params: list[Any]) -> str:
-    # An actor matches by code (RUS), code+sector (RUSGOV), sector (GOV), knowledge-base id or
-    # name (case-insensitive).
-    params.extend([value.upper(), value.upper(), value.upper(), value, value])
+    # ``role`` is one of two fixed words written in this module, never user input.
+    match = _actor_match("x.", value, params, by_name=True)
     return (
-        f"EXISTS (SELECT 1 FROM event_entities x WHERE x.event_id = e.id AND x.role = "
-        f"'{role}' AND (upper(x.code) = ? OR upper(coalesce(x.code, '') || "
-        f"coalesce(x.sector, '')) = ? OR upper(x.sector) = ? OR x.kb_id = ? "
-        f"OR lower(x.name) = lower(?)))"
+        "EXISTS (SELECT 1 FROM event_entities x WHERE x.event_id = e.id AND x.role = "
+        f"'{role}' AND {match})"
     )
 
 
@@ -629,12 +642,7 @@ def _quote_where(
     if speaker:
         where.extend(_text_clauses(("q.speaker_name", "q.speaker_text"), speaker, params))
     if actor:
-        where.append(
-            "(upper(q.speaker_code) = ? OR upper(coalesce(q.speaker_code, '') || "
-            "coalesce(q.speaker_sector, '')) = ? OR upper(q.speaker_sector) = ? "
-            "OR q.speaker_kb_id = ?)"
-        )
-        params.extend([actor.upper(), actor.upper(), actor.upper(), actor])
+        where.append(_actor_match("q.speaker_", actor, params, by_name=False))
     if words:
         where.extend(_text_clauses(("q.text",), words, params))
     if article_id:
