@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 from .config import Settings, load_settings
 from .pipeline import Pipeline
 from .read import make_article, read_html, read_paths, read_text
+from .read.base import fill_defaults
 from .records import Article
 
 __all__ = ["code_articles", "code_html", "code_paths", "code_text", "get_pipeline"]
@@ -29,12 +29,7 @@ def get_pipeline(settings: Settings | None = None) -> Pipeline:
 
 
 def _finish(article: Article, settings: Settings, date: str | None, source: str | None) -> Article:
-    changes: dict[str, Any] = {}
-    if not article.published and (date or settings.default_date):
-        changes["published"] = date or settings.default_date
-    if not article.source and (source or settings.source):
-        changes["source"] = source or settings.source
-    return article.with_(**changes) if changes else article
+    return fill_defaults(article, date or settings.default_date, source or settings.source)
 
 
 def code_text(

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..records import Article, Rejected, content_hash
 
-__all__ = ["decode", "make_article", "normalise_date", "reject"]
+__all__ = ["decode", "fill_defaults", "make_article", "normalise_date", "reject"]
 
 _DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 
@@ -103,3 +103,13 @@ def decode(data: bytes) -> str | None:
     # cp1252 decodes almost anything; insist the result looks like text
     control = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\t\r\n\f")
     return None if control > 0.01 * max(1, min(len(text), 8192)) else text
+
+
+def fill_defaults(article: Article, published: str | None, source: str | None) -> Article:
+    """Give an article the default publication date and source where it has none."""
+    changes: dict[str, Any] = {}
+    if not article.published and published:
+        changes["published"] = published
+    if not article.source and source:
+        changes["source"] = source
+    return article.with_(**changes) if changes else article

@@ -13,7 +13,7 @@ from typing import Any, BinaryIO
 
 from ..errors import ReadError
 from ..records import Article
-from .base import decode, reject
+from .base import decode, fill_defaults, reject
 from .html import read_html
 from .jsonl import read_jsonl_line
 from .text import read_text
@@ -179,18 +179,7 @@ def read_paths(
             yield reject(name, "unreadable", f"cannot read input: {exc}")
             continue
         for art in read_bytes_input(name, data, max_bytes=max_bytes, **fields):
-            yield _fill(art, published, source)
-
-
-def _fill(art: Article, published: str | None, source: str | None) -> Article:
-    if art.rejected is not None:
-        return art
-    changes: dict[str, Any] = {}
-    if not art.published and published:
-        changes["published"] = published
-    if not art.source and source:
-        changes["source"] = source
-    return art.with_(**changes) if changes else art
+            yield fill_defaults(art, published, source)
 
 
 def _read_stream(name: str, fmt: str, *, max_bytes: int, **fields: Any) -> Iterator[Article]:
@@ -218,7 +207,7 @@ def _read_stream(name: str, fmt: str, *, max_bytes: int, **fields: Any) -> Itera
                 if text is None:
                     yield reject(line_name, "undecodable", "line is not valid text")
                     continue
-                yield _fill(
+                yield fill_defaults(
                     read_jsonl_line(line_name, text, **fields),
                     fields.get("published"),
                     fields.get("source"),
