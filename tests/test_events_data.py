@@ -12,7 +12,7 @@ from detente.errors import EventError
 from detente.eval.events import country, gold_codes, read_gold, score_records
 from detente.events.context import ContextMatcher, load_contexts
 from detente.events.dates import resolve_expression
-from detente.events.lexicon import load_lexicon, split_phrase
+from detente.events.lexicon import load_trigger_lexicon, split_phrase
 from detente.events.ontology import load_ontology
 from detente.records import Entity, Event, Evidence, Span
 
@@ -77,7 +77,7 @@ def test_unknown_mode_is_an_error() -> None:
 
 
 def test_lexicon_entries_are_valid_and_cover_every_type() -> None:
-    lex = load_lexicon()
+    lex = load_trigger_lexicon()
     assert len(lex) >= 100
     assert {e.event for e in lex.entries.values()} == PLOVER_TYPES
     assert any(p.entry.id == "mobilize.weapons" for p in lex.patterns_at("test"))
@@ -90,7 +90,7 @@ def test_split_phrase_matches_spacy_tokenisation() -> None:
 
 def test_prepositions_stay_words_in_yaml() -> None:
     # YAML 1.1 reads `on` as True: the loader must keep it a preposition
-    entry = load_lexicon().entries["sanction.n"]
+    entry = load_trigger_lexicon().entries["sanction.n"]
     assert "on" in entry.preps
 
 
@@ -102,7 +102,7 @@ def test_user_lexicon_adds_and_replaces_entries(tmp_path) -> None:
         "contexts:\n  diplomatic: [snub]\n",
         encoding="utf-8",
     )
-    lex = load_lexicon((str(user),))
+    lex = load_trigger_lexicon((str(user),))
     assert lex.entries["mine.snub"].preps == ("on",)
     assert [p.entry.id for p in lex.patterns_at("stonewall")] == ["mine.snub"]
     matcher = load_contexts((str(user),))
@@ -123,12 +123,12 @@ def test_bad_user_lexicon_is_rejected_with_a_code(tmp_path, text: str, code: str
     bad = tmp_path / f"bad-{code}.yaml"
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(EventError, match=code):
-        load_lexicon((str(bad),))
+        load_trigger_lexicon((str(bad),))
 
 
 def test_missing_user_lexicon_is_an_error(tmp_path) -> None:
     with pytest.raises(EventError, match="E067"):
-        load_lexicon((str(tmp_path / "nope.yaml"),))
+        load_trigger_lexicon((str(tmp_path / "nope.yaml"),))
 
 
 def test_context_matcher_finds_multiword_keywords(nlp) -> None:

@@ -14,7 +14,7 @@ from ..config import Settings
 from ..records import Article, Event
 from .context import load_contexts
 from .extractor import EventExtractor
-from .lexicon import load_lexicon
+from .lexicon import load_trigger_lexicon
 from .ontology import load_ontology
 
 __all__ = ["EventExtractor", "EventStage", "article_contexts"]
@@ -37,7 +37,7 @@ class EventStage:
 
     def __init__(self, lexicon_files: tuple[str, ...] = ()) -> None:
         ontology = load_ontology()
-        lexicon = load_lexicon(tuple(lexicon_files))
+        lexicon = load_trigger_lexicon(tuple(lexicon_files))
         self.extractor = EventExtractor(ontology, lexicon, load_contexts(tuple(lexicon_files)))
         self.version = f"1+plover-{ontology.version}+lexicon-{lexicon.version}"
 

@@ -12,13 +12,16 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from ..errors import EventError
 from .lexicon import load_data, split_phrase
 from .ontology import load_ontology
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
 
 __all__ = ["ContextMatcher", "load_contexts"]
 
@@ -36,7 +39,7 @@ class ContextMatcher:
         for pats in self._index.values():
             pats.sort(key=lambda p: -len(p[0]))
 
-    def find(self, tokens: Sequence[Any]) -> list[tuple[str, str]]:
+    def find(self, tokens: Span | Sequence[Token]) -> list[tuple[str, str]]:
         """Return ``(context, keyword)`` hits in ``tokens`` (spaCy tokens), in text order."""
         lemmas = [t.lemma_.lower() for t in tokens]
         lowers = [t.lower_ for t in tokens]

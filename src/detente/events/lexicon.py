@@ -24,11 +24,12 @@ from .ontology import Ontology, load_ontology
 __all__ = [
     "DEFAULT_PREPS",
     "FRAMES",
-    "Entry",
     "Lexicon",
+    "LexiconEntry",
     "Pattern",
     "load_data",
-    "load_lexicon",
+    "load_trigger_lexicon",
+    "parse_entries",
     "split_phrase",
 ]
 
@@ -81,7 +82,7 @@ def _participle(lemma: str) -> str:
 
 
 @dataclass(frozen=True)
-class Entry:
+class LexiconEntry:
     """One lexicon entry: what fires it, which event it codes and where its arguments are."""
 
     id: str
@@ -108,7 +109,7 @@ class Pattern:
 
     lemmas: tuple[str, ...]
     pos: str
-    entry: Entry
+    entry: LexiconEntry
 
 
 class Lexicon:
@@ -116,7 +117,7 @@ class Lexicon:
 
     def __init__(
         self,
-        entries: Iterable[Entry],
+        entries: Iterable[LexiconEntry],
         patterns: Iterable[Pattern],
         version: str = "",
         stop_phrases: Iterable[str] = (),
@@ -154,7 +155,9 @@ def _as_list(value: Any, where: str) -> list[str]:
     return [str(v) for v in value]
 
 
-def parse_entries(data: Any, source: str, ontology: Ontology) -> tuple[list[Entry], list[Pattern]]:
+def parse_entries(
+    data: Any, source: str, ontology: Ontology
+) -> tuple[list[LexiconEntry], list[Pattern]]:
     """Validate lexicon data (the YAML shape) and return its entries and patterns.
 
     Raises:
@@ -164,7 +167,7 @@ def parse_entries(data: Any, source: str, ontology: Ontology) -> tuple[list[Entr
         raise EventError(
             f"{source}: a trigger lexicon needs a top-level `entries` list", code="E064"
         )
-    entries: list[Entry] = []
+    entries: list[LexiconEntry] = []
     patterns: list[Pattern] = []
     for i, raw in enumerate(data["entries"]):
         where = f"{source} entry {i + 1}"
@@ -193,7 +196,7 @@ def parse_entries(data: Any, source: str, ontology: Ontology) -> tuple[list[Entr
             ontology.check(sub, "")
             ontology.check(event, sub_mode)
         objects = raw.get("objects")
-        entry = Entry(
+        entry = LexiconEntry(
             id=str(raw["id"]),
             event=event,
             mode=mode,
@@ -259,7 +262,7 @@ def _load_yaml(text: str, source: str) -> Any:
 
 
 @functools.lru_cache(maxsize=8)
-def load_lexicon(extra_files: tuple[str, ...] = ()) -> Lexicon:
+def load_trigger_lexicon(extra_files: tuple[str, ...] = ()) -> Lexicon:
     """Load the packaged trigger lexicon plus user files (cached per process and file list).
 
     User entries with an ``id`` already in the lexicon replace the packaged entry.
