@@ -234,3 +234,29 @@ def test_read_gold_rejects_bad_lines(tmp_path) -> None:
     path.write_text(json.dumps({"text": "x"}) + "\n", encoding="utf-8")
     with pytest.raises(EvalError, match="E086"):
         read_gold(path)
+
+
+def test_intent_rules_name_plover_types_modes_and_contexts() -> None:
+    from detente.events.words import load_words
+
+    words = load_words()
+    onto = load_ontology()
+    assert load_words() is words  # parsed once per process
+    for event in words.intent_agree | words.place_targeted:
+        onto.check(event)
+    for event, mode in words.intent_threaten.items():
+        onto.check(event)
+        onto.check("THREATEN", mode)
+    for event, mode in words.reject_modes.items():
+        onto.check(event)
+        onto.check("REJECT", mode)
+    assert words.violent_contexts <= set(onto.contexts)
+    # the YAML 1.2 loader keeps closed-class words such as "on" as words
+    assert "on" in words.circumstance_preps and "'ll" in words.future_aux
+
+
+def test_a_malformed_word_list_is_an_error_naming_the_file() -> None:
+    from detente.events.words import _word_set
+
+    with pytest.raises(EventError, match=r"words.yaml: `pronouns` must be a list of words"):
+        _word_set({"pronouns": "he she"}, "pronouns", "words.yaml")
