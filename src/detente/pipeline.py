@@ -33,12 +33,22 @@ STAGES: dict[str, str] = {
     "language": "detente.language:LanguageStage",
     "nlp": "detente.nlp:NLPStage",
     "actors": "detente.actors:ActorStage",
+    "places": "detente.geo:PlaceStage",
     "events": "detente.events:EventStage",
     "quotes": "detente.quotes:QuoteStage",
     "link": "detente.quotes:LinkStage",
 }
 
-DEFAULT_STAGES: tuple[str, ...] = ("clean", "language", "nlp", "actors", "events", "quotes", "link")
+DEFAULT_STAGES: tuple[str, ...] = (
+    "clean",
+    "language",
+    "nlp",
+    "actors",
+    "places",
+    "events",
+    "quotes",
+    "link",
+)
 
 
 @runtime_checkable

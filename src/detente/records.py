@@ -27,6 +27,7 @@ __all__ = [
     "Event",
     "Evidence",
     "Mention",
+    "Place",
     "Quote",
     "Rejected",
     "Removed",
@@ -325,6 +326,50 @@ class Quote:
 
 
 @dataclass(frozen=True, slots=True)
+class Place:
+    """A toponym mention resolved to a place of the gazetteer (see docs/geo.md).
+
+    ``feature`` is ``country``, ``admin1`` (first-level region) or ``city``; ``country`` is ISO
+    3166-1 alpha-3 and ``admin1`` the ISO 3166-2 code of the region. ``via`` says what decided the
+    reading: unique, population, context, actor, pattern, dateline, or demonym (a nationality
+    adjective such as "Russian", linked to its country; never an event's location by itself).
+    """
+
+    text: str
+    start: int
+    end: int
+    field: Field
+    name: str
+    feature: str
+    country: str | None
+    lat: float
+    lon: float
+    geonames_id: int | None = None
+    admin1: str | None = None
+    population: int = 0
+    confidence: float = 1.0
+    via: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "field": self.field,
+            "name": self.name,
+            "geonames_id": self.geonames_id,
+            "feature": self.feature,
+            "country": self.country,
+            "admin1": self.admin1,
+            "lat": self.lat,
+            "lon": self.lon,
+            "population": self.population,
+            "confidence": self.confidence,
+            "via": self.via,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Article:
     """One input, from reading to coding.
 
@@ -352,6 +397,7 @@ class Article:
     mentions: tuple[Mention, ...] = ()
     events: tuple[Event, ...] = ()
     quotes: tuple[Quote, ...] = ()
+    places: tuple[Place, ...] = ()
     rejected: Rejected | None = None
 
     @property
@@ -407,5 +453,6 @@ class Article:
             "mentions": [m.to_dict() for m in self.mentions],
             "events": [e.to_dict() for e in self.events],
             "quotes": [q.to_dict() for q in self.quotes],
+            "places": [p.to_dict() for p in self.places],
             "rejected": self.rejected.to_dict() if self.rejected else None,
         }

@@ -22,6 +22,7 @@ SCORERS: dict[str, str] = {
     "actors": "detente.eval.actors",
     "events": "detente.eval.events",
     "quotes": "detente.eval.quotes",
+    "geo": "detente.eval.geo",
 }
 
 

@@ -1,0 +1,47 @@
+"""Geolocation: toponyms resolved to places of an offline gazetteer (see docs/geo.md).
+
+The ``places`` stage runs after the actor stage (it uses the actors' country codes as context)
+and assigns ``article.places``; :mod:`detente.geo.gazetteer` is the world gazetteer and
+:mod:`detente.geo.resolve` the disambiguation.
+"""
+
+from __future__ import annotations
+
+from ..config import Settings
+from ..records import Article
+from .gazetteer import Gazetteer, GeoEntry, load_gazetteer, normalise
+from .resolve import main_country, resolve_places
+
+__all__ = [
+    "Gazetteer",
+    "GeoEntry",
+    "PlaceStage",
+    "load_gazetteer",
+    "main_country",
+    "normalise",
+    "resolve_places",
+]
+
+
+class PlaceStage:
+    """Resolve the toponyms of ``article.doc`` to places; assigns ``places``."""
+
+    name = "places"
+    version = "1"
+    requires: tuple[str, ...] = ("doc", "mentions")
+    assigns: tuple[str, ...] = ("places",)
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+        counts = gazetteer.stats()
+        self.version = f"1+gaz{counts.get('city', 0)}.{counts.get('admin1', 0)}"
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> PlaceStage:
+        """Build the stage with the process-wide gazetteer."""
+        return cls(load_gazetteer())
+
+    def __call__(self, article: Article) -> Article:
+        if article.doc is None:
+            return article
+        return article.with_(places=resolve_places(article, self.gazetteer))
