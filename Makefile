@@ -13,7 +13,7 @@ EXAMPLE := examples/seed-article.txt
 help:
 	@echo "make demo   - install (first time) and code the bundled example article"
 	@echo "make test   - install (first time), lint, type-check and run the whole test suite"
-	@echo "make lint   - ruff (lint + format check) and mypy"
+	@echo "make lint   - ruff (lint + format check), mypy and the import-layer contracts"
 	@echo "make bench  - throughput benchmark on ../shared/corpora/polnear-news"
 
 $(STAMP): pyproject.toml constraints.txt requirements-model.txt
@@ -32,6 +32,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: lint
 	$(BIN)/pytest -q

@@ -216,7 +216,7 @@ def _bare(texts: list[str], model: str, batch_size: int) -> dict[str, Any]:
 
 def _detente(jsonl: Path, db: Path, workers: int) -> dict[str, Any]:
     from detente.config import load_settings
-    from detente.store import ingest
+    from detente.ingest import ingest
 
     settings = load_settings()
     cpu = time.process_time()

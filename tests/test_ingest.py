@@ -17,7 +17,8 @@ from click.testing import CliRunner
 
 from detente.cli import main
 from detente.config import Settings
-from detente.store import ingest, open_db, queries
+from detente.ingest import ingest
+from detente.store import open_db, queries
 
 from .test_store import build
 
@@ -314,13 +315,23 @@ def test_query_commands_on_a_missing_database_exit_2(tmp_path: Path) -> None:
     assert res.exit_code == 2 and "detente ingest" in res.output
 
 
-def test_progress_logs_periodic_lines_when_not_a_terminal(caplog) -> None:
-    from detente.cli.store_cmd import _progress
-    from detente.store import Progress
+def test_progress_is_logged_as_information_not_as_a_warning(caplog) -> None:
+    from detente.cli.progress import progress_display
+    from detente.ingest import Progress
 
-    with caplog.at_level("WARNING", logger="detente.ingest"), _progress(False, every=0) as cb:
+    with caplog.at_level("INFO", logger="detente.ingest"), progress_display(False, every=0) as cb:
         cb(Progress(read=5, coded=4, rejected=1, events=7, total=5))
     assert "4 coded" in caplog.text and "7 events" in caplog.text and "/5 files" in caplog.text
+    assert [r.levelname for r in caplog.records] == ["INFO"]
+
+
+def test_progress_lines_are_hidden_at_the_default_level(caplog) -> None:
+    from detente.cli.progress import progress_display
+    from detente.ingest import Progress
+
+    with caplog.at_level("WARNING"), progress_display(False, every=0) as cb:
+        cb(Progress(read=5, coded=4, total=5))
+    assert caplog.records == []
 
 
 @pytest.mark.spark

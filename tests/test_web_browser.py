@@ -1,6 +1,6 @@
 """The dashboard in a real browser: Debian's chromium driven by Playwright, over a real server.
 
-The database is built once with ``detente.store.ingest`` from the reference article (dated
+The database is built once with ``detente.ingest.ingest`` from the reference article (dated
 2017-11-24) and, when ``../shared`` is beside the checkout, four short political news articles
 from the PolNeAR corpus with their own dates; uvicorn serves it on 127.0.0.1 and a free port in a
 thread. Screenshots are saved under ``test-artifacts/``.
@@ -53,7 +53,7 @@ def _free_port() -> int:
 def browser_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A database ingested from the reference article and a few real news articles."""
     from detente.config import Settings
-    from detente.store import ingest
+    from detente.ingest import ingest
 
     tmp = tmp_path_factory.mktemp("browser")
     inputs = [EXAMPLE]

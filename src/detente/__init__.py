@@ -10,6 +10,7 @@ The public API::
 
 from __future__ import annotations
 
+from ._version import __version__
 from .api import code_articles, code_html, code_paths, code_text, get_pipeline
 from .config import Settings, load_settings
 from .errors import (
@@ -40,8 +41,6 @@ from .records import (
     Span,
     Speaker,
 )
-
-__version__ = "0.1.0"
 
 __all__ = [
     "ActorError",

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from .config import Settings, load_settings
-from .pipeline import Pipeline
+from .pipeline import DEFAULT_STAGES, Pipeline
 from .read import make_article, read_html, read_paths, read_text
 from .read.base import fill_defaults
 from .records import Article
@@ -18,13 +18,20 @@ _lock = threading.Lock()
 _pipelines: dict[str, Pipeline] = {}
 
 
-def get_pipeline(settings: Settings | None = None) -> Pipeline:
-    """Return the standard pipeline for ``settings`` (built once per process and settings)."""
+def get_pipeline(settings: Settings | None = None, stages: Sequence[str] | None = None) -> Pipeline:
+    """Return the pipeline for ``settings`` (built once per process, settings and stages).
+
+    Args:
+        settings: pipeline settings (default: :func:`~detente.config.load_settings`).
+        stages: stage names to run (default: every stage, :data:`~detente.pipeline.DEFAULT_STAGES`);
+            re-coding stored texts runs only the coding stages.
+    """
     settings = settings or load_settings()
-    key = repr(settings)
+    names = tuple(stages) if stages is not None else DEFAULT_STAGES
+    key = f"{settings!r}|{','.join(names)}"
     with _lock:
         if key not in _pipelines:
-            _pipelines[key] = Pipeline.from_settings(settings)
+            _pipelines[key] = Pipeline.from_settings(settings, stages=names)
         return _pipelines[key]
 
 

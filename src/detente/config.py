@@ -37,6 +37,7 @@ class Settings:
     batch_size: int = 32
     dedup_threshold: float = 0.8
     merge_window_days: int = 1
+    event_model: str | None = None  # a learned event model's directory (used once one exists)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def replace(self, **changes: Any) -> Settings:

@@ -25,6 +25,8 @@ class DetenteError(Exception):
     """Base class of every error detente raises on purpose."""
 
     code = "E000"
+    #: The CLI's exit code for this error (2: bad usage, configuration or missing data).
+    exit_code = 2
 
     def __init__(self, message: str, *, code: str | None = None) -> None:
         if code:

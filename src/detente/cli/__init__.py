@@ -1,8 +1,16 @@
-"""Command-line interface: ``detente COMMAND``. Each command lives in its own module."""
+"""Command-line interface: ``detente COMMAND``.
+
+Layout: :mod:`.app` builds the group and holds the shared options; :mod:`.group` is the one error
+boundary; :mod:`.commands` lists every command; each ``*_cmd`` module holds the commands of one
+concern (``ingest_cmd``: writing a database, ``query_cmd``: reading it, ``export_cmd``, ...);
+:mod:`.progress` and :mod:`.output` render.
+"""
 
 from __future__ import annotations
 
-from . import actors_cmd, code_cmd, eval_cmd, quotes_cmd, store_cmd, web_cmd  # noqa: F401
-from .app import main
+from .app import make_main
+from .commands import COMMANDS
+
+main = make_main(COMMANDS)
 
 __all__ = ["main"]

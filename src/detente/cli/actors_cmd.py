@@ -6,10 +6,10 @@ import json
 
 import click
 
-from .app import date_type, handle_errors, main
+from .app import date_type
 
 
-@main.group("actors")
+@click.group("actors")
 def actors() -> None:
     """Inspect the actor knowledge base (states, organisations, office holders)."""
 
@@ -32,7 +32,6 @@ def actors() -> None:
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the readings as a JSON list.")
 @click.pass_context
-@handle_errors
 def lookup(
     ctx: click.Context, name: str, date: str | None, actors_files: tuple[str, ...], as_json: bool
 ) -> None:

@@ -1,5 +1,7 @@
 """The ``detente`` click group and the options shared by its commands.
 
+The group is built by :func:`make_main` from the explicit command list in
+:mod:`detente.cli.commands`; errors are handled once, by :class:`~detente.cli.group.DetenteGroup`.
 Every command is a thin shim over the library: it parses options, calls one library function,
 and prints what comes back. Exit codes: 0 success; 1 some inputs were rejected; 2 bad usage,
 configuration or missing data.
@@ -7,46 +9,56 @@ configuration or missing data.
 
 from __future__ import annotations
 
-import functools
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import click
 
-from .. import __version__
+from .._version import __version__
 from ..config import Settings, load_settings
-from ..errors import DetenteError
 from ..records import Article
+from .group import DetenteGroup
 
 __all__ = [
     "date_type",
+    "db_option",
     "handle_errors",
-    "main",
+    "json_option",
+    "make_main",
     "report_rejected",
     "settings_from",
     "settings_options",
 ]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="detente")
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False),
-    help="TOML settings file (default: ./detente.toml or $DETENTE_CONFIG).",
-)
-@click.option("-v", "--verbose", count=True, help="Log more (-v info, -vv debug).")
-@click.pass_context
-def main(ctx: click.Context, config_path: str | None, verbose: int) -> None:
-    """detente: political event data from news — who did what to whom, and who said what."""
-    level = logging.WARNING - 10 * min(verbose, 2)
-    logging.basicConfig(
-        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+def make_main(commands: Sequence[click.Command]) -> click.Group:
+    """Build the ``detente`` group with ``commands`` (the list in :mod:`detente.cli.commands`)."""
+
+    @click.group(
+        cls=DetenteGroup,
+        commands=list(commands),
+        context_settings={"help_option_names": ["-h", "--help"]},
     )
-    ctx.obj = {"config_path": config_path}
+    @click.version_option(__version__, prog_name="detente")
+    @click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False),
+        help="TOML settings file (default: ./detente.toml or $DETENTE_CONFIG).",
+    )
+    @click.option("-v", "--verbose", count=True, help="Log more (-v info, -vv debug).")
+    @click.pass_context
+    def main(ctx: click.Context, config_path: str | None, verbose: int) -> None:
+        """detente: political event data from news — who did what to whom, and who said what."""
+        level = logging.WARNING - 10 * min(verbose, 2)
+        logging.basicConfig(
+            level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+        )
+        ctx.obj = {"config_path": config_path}
+
+    return main
 
 
 def _check_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
@@ -125,6 +137,7 @@ def settings_from(ctx: click.Context, **opts: Any) -> Settings:
         "boilerplate_files": "boilerplate_files",
         "lexicon_files": "lexicon_files",
         "max_bytes": "max_bytes",
+        "event_model": "event_model",
     }
     overrides = {mapping[k]: v for k, v in opts.items() if k in mapping and v not in (None, ())}
     config_path = (ctx.find_root().obj or {}).get("config_path")
@@ -140,15 +153,21 @@ def report_rejected(article: Article) -> bool:
     return True
 
 
+db_option = click.option(
+    "--db",
+    "db",
+    required=True,
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="The detente DuckDB database.",
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+
+
 def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn :class:`DetenteError` into a one-line message and exit code 2."""
+    """Deprecated, does nothing: :class:`~detente.cli.group.DetenteGroup` handles errors.
 
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except DetenteError as exc:
-            click.echo(f"detente: error: {exc}", err=True)
-            sys.exit(2)
-
-    return wrapper
+    Kept so that commands written before the error boundary still import; remove the decorator
+    from them.
+    """
+    return func

@@ -8,11 +8,11 @@ import click
 from rich.console import Console
 
 from ..api import code_paths
-from .app import handle_errors, main, report_rejected, settings_from, settings_options
+from .app import report_rejected, settings_from, settings_options
 from .output import print_article_table, write_json_line
 
 
-@main.command("code")
+@click.command("code")
 @click.argument("paths", nargs=-1, required=True)
 @settings_options
 @click.option(
@@ -30,7 +30,6 @@ from .output import print_article_table, write_json_line
     help="With --format plover, include negated and hypothetical events.",
 )
 @click.pass_context
-@handle_errors
 def code(
     ctx: click.Context, paths: tuple[str, ...], fmt: str, all_events: bool, **opts: str
 ) -> None:

@@ -7,10 +7,10 @@ import json
 import click
 
 from ..eval import SCORERS, run_eval
-from .app import handle_errors, main, settings_from
+from .app import settings_from
 
 
-@main.command("eval")
+@click.command("eval")
 @click.argument("kind", type=click.Choice(sorted(SCORERS)))
 @click.option(
     "--gold",
@@ -22,7 +22,6 @@ from .app import handle_errors, main, settings_from
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as one JSON object.")
 @click.option("--model", "model", metavar="NAME", help="Installed spaCy English pipeline to use.")
 @click.pass_context
-@handle_errors
 def eval_(
     ctx: click.Context, kind: str, gold: str, limit: int | None, as_json: bool, model: str | None
 ) -> None:

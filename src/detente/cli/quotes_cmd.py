@@ -10,7 +10,7 @@ from rich.table import Table
 
 from ..api import code_paths
 from ..records import Article, Quote
-from .app import handle_errors, main, report_rejected, settings_from, settings_options
+from .app import report_rejected, settings_from, settings_options
 from .output import write_json_line
 
 __all__ = ["quotes"]
@@ -37,7 +37,7 @@ def _table(article: Article, console: Console) -> None:
     console.print(table)
 
 
-@main.command("quotes")
+@click.command("quotes")
 @click.argument("paths", nargs=-1, required=True)
 @settings_options
 @click.option(
@@ -50,7 +50,6 @@ def _table(article: Article, console: Console) -> None:
     "(the `quotes` items of the output contract, with an `article` id).",
 )
 @click.pass_context
-@handle_errors
 def quotes(ctx: click.Context, paths: tuple[str, ...], fmt: str, **opts: str) -> None:
     """List the quotations in PATHS (files, directories, - for stdin): speaker, kind, quote.
 

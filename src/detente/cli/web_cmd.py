@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import click
 
-from .app import handle_errors, main
 
-
-@main.command("serve")
+@click.command("serve")
 @click.option(
     "--db",
     "db",
@@ -24,7 +22,6 @@ from .app import handle_errors, main
 @click.option(
     "--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="TCP port."
 )
-@handle_errors
 def serve(db: str, host: str, port: int) -> None:
     """Serve the dashboard and the JSON API over DB (read-only) until interrupted.
 

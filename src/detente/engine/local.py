@@ -14,7 +14,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any
 
@@ -27,6 +27,7 @@ __all__ = ["code_chunk", "code_chunks", "default_workers"]
 log = logging.getLogger(__name__)
 
 _worker_settings: Settings | None = None
+_worker_stages: tuple[str, ...] | None = None
 
 
 def default_workers() -> int:
@@ -58,14 +59,17 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="detente-parent-watch", daemon=True).start()
 
 
-def _init_worker(settings: Settings, log_level: int, parent: int) -> None:
-    global _worker_settings
+def _init_worker(
+    settings: Settings, log_level: int, parent: int, stages: tuple[str, ...] | None = None
+) -> None:
+    global _worker_settings, _worker_stages
     _exit_with_parent(parent)
     logging.basicConfig(level=log_level, format="%(levelname)s %(name)s: %(message)s")
     _worker_settings = settings
+    _worker_stages = stages
     from ..api import get_pipeline
 
-    get_pipeline(settings)  # load spaCy once, before the first chunk
+    get_pipeline(settings, stages)  # load spaCy once, before the first chunk
 
 
 def code_chunk(
@@ -74,6 +78,7 @@ def code_chunk(
     *,
     run_id: int | None = None,
     now: str | None = None,
+    stages: Sequence[str] | None = None,
 ) -> Batch:
     """Code one chunk of read articles and return their rows (rejected ones included).
 
@@ -81,11 +86,12 @@ def code_chunk(
         articles: read articles (already-rejected ones pass through as rejections).
         settings: pipeline settings (in a worker, those given to the pool).
         run_id, now: stamped on the rows.
+        stages: the stages to run (default: in a worker, those given to the pool; else all).
     """
     from ..api import code_articles, get_pipeline
 
     settings = settings or _worker_settings or Settings()
-    pipeline = get_pipeline(settings)
+    pipeline = get_pipeline(settings, stages if stages is not None else _worker_stages)
     batch = Batch(versions=pipeline.versions)
     for art in code_articles(articles, settings=settings, pipeline=pipeline):
         art = art.with_(doc=None)
@@ -119,6 +125,7 @@ def code_chunks(
     run_id: int | None = None,
     now: str | None = None,
     recycle: int = 200,
+    stages: Sequence[str] | None = None,
 ) -> Iterator[Batch]:
     """Code chunks of articles and yield one :class:`Batch` per chunk as each is done.
 
@@ -129,6 +136,7 @@ def code_chunks(
         max_pending: chunks in flight at most (default: two per worker).
         run_id, now: stamped on the rows.
         recycle: chunks a worker codes before it is replaced by a fresh one (0: never).
+        stages: the stages to run (default: every stage; re-coding runs the coding stages).
 
     Yields:
         Batches in completion order (not input order when ``workers`` > 1).
@@ -136,7 +144,7 @@ def code_chunks(
     workers = workers or default_workers()
     if workers == 1:
         for chunk in chunks:
-            yield code_chunk(chunk, settings, run_id=run_id, now=now)
+            yield code_chunk(chunk, settings, run_id=run_id, now=now, stages=stages)
         return
     max_pending = max_pending or 2 * workers
     ctx = multiprocessing.get_context("spawn")
@@ -148,7 +156,7 @@ def code_chunks(
         max_workers=workers,
         mp_context=ctx,
         initializer=_init_worker,
-        initargs=(settings, level, os.getpid()),
+        initargs=(settings, level, os.getpid(), tuple(stages) if stages is not None else None),
         max_tasks_per_child=recycle or None,
     ) as pool:
         try:

@@ -17,7 +17,7 @@ import logging
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from ..config import Settings
@@ -73,12 +73,14 @@ def _python_error(text: str) -> str:
     return found[-1] if found else (lines[0] if lines else text)
 
 
-def _code_partition(settings: Settings, run_id: int | None, now: str | None) -> Any:
+def _code_partition(
+    settings: Settings, run_id: int | None, now: str | None, stages: Sequence[str] | None
+) -> Any:
     def run(chunks: Iterable[list[Article]]) -> Iterator[Batch]:
         from .local import code_chunk
 
         for chunk in chunks:
-            yield code_chunk(chunk, settings, run_id=run_id, now=now)
+            yield code_chunk(chunk, settings, run_id=run_id, now=now, stages=stages)
 
     return run
 
@@ -91,6 +93,7 @@ def code_chunks_spark(
     run_id: int | None = None,
     now: str | None = None,
     wave: int | None = None,
+    stages: Sequence[str] | None = None,
 ) -> Iterator[Batch]:
     """Code chunks of articles on Spark and yield one :class:`Batch` per chunk.
 
@@ -100,6 +103,7 @@ def code_chunks_spark(
         workers: local cores when no cluster is configured (0: one per core).
         run_id, now: stamped on the rows.
         wave: chunks per Spark job (default: four per worker).
+        stages: the stages to run (default: every stage).
     """
     from .local import default_workers
 
@@ -107,7 +111,7 @@ def code_chunks_spark(
     spark = spark_session(workers)
     sc = spark.sparkContext
     wave = wave or 4 * workers
-    fn = _code_partition(settings, run_id, now)
+    fn = _code_partition(settings, run_id, now, stages)
     group: list[list[Article]] = []
 
     def flush() -> Iterator[Batch]:

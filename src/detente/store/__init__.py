@@ -1,4 +1,7 @@
-"""The store: an embedded DuckDB database of coded articles, with ingest, queries and exports.
+"""The store: an embedded DuckDB database of coded articles, its queries and exports.
+
+The store is persistence only: building a database (reading and coding inputs) is
+:mod:`detente.ingest`, which uses the store; the store imports neither it nor the engines.
 
 Contract (stable for the CLI and the web app; every table and column is in ``docs/store.md``):
 
@@ -9,12 +12,10 @@ Opening
     by an ingest cannot be opened (DuckDB allows one writer process) and raises
     :class:`~detente.errors.StoreError` (code ``E074``). ``connect(path)`` is the read-only form.
 
-Building
-    ``ingest(paths, db, workers=0, settings=None, progress=None) -> IngestResult``: read every
-    input (files, directories, ``-``, ``.gz``, JSONL, HTML, WARC), skip articles already stored
-    (same id or content hash), code the rest in ``workers`` processes, store articles, mentions,
-    events (+ ``event_entities``), quotes and rejections, one transaction per chunk (resumable
-    after kill -9), record the run, then group stories and merge events (:func:`dedup`).
+Writing
+    :class:`~detente.store.writer.Writer` inserts the rows of coded articles
+    (:class:`~detente.store.rows.Batch`) one transaction per batch and keeps the ``runs`` table;
+    :func:`dedup` groups stories and merges events.
 
 Tables
     ``meta``, ``runs``, ``articles``, ``mentions``, ``events``, ``event_entities``, ``quotes``,
@@ -46,7 +47,6 @@ from typing import Any
 from . import queries
 from .dedup import dedup, group_stories, merge_events
 from .export import EXPORT_FORMATS, GDELT_COLUMNS, export
-from .ingest import IngestResult, Progress, ingest
 from .schema import SCHEMA_VERSION, TABLES, open_db
 
 __all__ = [
@@ -54,13 +54,10 @@ __all__ = [
     "GDELT_COLUMNS",
     "SCHEMA_VERSION",
     "TABLES",
-    "IngestResult",
-    "Progress",
     "connect",
     "dedup",
     "export",
     "group_stories",
-    "ingest",
     "merge_events",
     "open_db",
     "queries",

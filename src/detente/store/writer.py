@@ -13,7 +13,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from .. import __version__
+from .._version import __version__
 from ..errors import StoreError
 from .rows import COLUMNS, Batch
 

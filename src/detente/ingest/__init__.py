@@ -1,0 +1,24 @@
+"""Building and re-coding a database: the layer above the engines and the store.
+
+``ingest(paths, db, workers=0, settings=None, progress=None) -> IngestResult``
+    Read every input (files, directories, ``-``, ``.gz``, JSONL, HTML, WARC; never the database
+    itself or its WAL), skip articles already stored (same id or content hash), code the rest
+    on an engine, store articles, mentions, events, quotes and rejections, one transaction per
+    chunk (resumable after kill -9), record the run, then group stories and merge events.
+``recode(db, settings=None, since=None, until=None) -> IngestResult``
+    Code the stored texts again with the current knowledge, in place, one transaction per chunk,
+    resumable; articles already coded with the same stage versions and inputs are skipped.
+
+Modules: :mod:`.build` (the ingest driver), :mod:`.recode`, :mod:`.inputs` (which files, which
+articles), :mod:`.session` (one run's row, counts and engine), :mod:`.coding` (what coding
+depends on), :mod:`.result` (progress counts and the result).
+"""
+
+from __future__ import annotations
+
+from .build import ingest
+from .coding import CODING_STAGES
+from .recode import recode
+from .result import IngestResult, Progress
+
+__all__ = ["CODING_STAGES", "IngestResult", "Progress", "ingest", "recode"]
