@@ -41,7 +41,7 @@ def seed_json() -> dict:
 
 
 def test_output_contract(seed_json: dict) -> None:
-    assert set(seed_json) == {"article", "mentions", "events", "quotes", "rejected"}
+    assert set(seed_json) == {"article", "mentions", "events", "quotes", "places", "rejected"}
     assert set(seed_json["article"]) >= CONTRACT_ARTICLE_KEYS
     assert seed_json["rejected"] is None
     for removed in seed_json["article"]["removed"]:
