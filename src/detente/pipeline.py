@@ -34,6 +34,7 @@ STAGES: dict[str, str] = {
     "nlp": "detente.nlp:NLPStage",
     "actors": "detente.actors:ActorStage",
     "places": "detente.geo:PlaceStage",
+    "locations": "detente.geo.locate:LocationStage",
     "events": "detente.events:EventStage",
     "quotes": "detente.quotes:QuoteStage",
     "link": "detente.quotes:LinkStage",
@@ -46,6 +47,7 @@ DEFAULT_STAGES: tuple[str, ...] = (
     "actors",
     "places",
     "events",
+    "locations",
     "quotes",
     "link",
 )

@@ -25,6 +25,7 @@ __all__ = [
     "Credit",
     "Entity",
     "Event",
+    "EventLocation",
     "Evidence",
     "Mention",
     "Place",
@@ -220,6 +221,32 @@ class Evidence:
 
 
 @dataclass(frozen=True, slots=True)
+class EventLocation:
+    """Where an event happened (see docs/geo.md): ``via`` is ``clause`` (a place attached to the
+    trigger's clause, "met in Moscow"), ``sentence`` (a locative phrase elsewhere in the trigger's
+    sentence), ``dateline`` or ``article`` (the article's main country)."""
+
+    name: str
+    country: str | None
+    lat: float
+    lon: float
+    admin1: str | None = None
+    geonames_id: int | None = None
+    via: str = "clause"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "country": self.country,
+            "admin1": self.admin1,
+            "lat": self.lat,
+            "lon": self.lon,
+            "geonames_id": self.geonames_id,
+            "via": self.via,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Event:
     """A PLOVER event record (field names from the PLOVER manual) plus its evidence."""
 
@@ -237,6 +264,7 @@ class Event:
     evidence: Evidence
     cameo: str | None = None
     quote_id: str | None = None
+    location: EventLocation | None = None
 
     @property
     def factual(self) -> bool:
@@ -258,8 +286,13 @@ class Event:
             "text_info": self.text_info,
             "cameo": self.cameo,
             "quote_id": self.quote_id,
+            "location": self.location.to_dict() if self.location else None,
             "evidence": self.evidence.to_dict(),
         }
+
+    def with_location(self, location: EventLocation | None) -> Event:
+        """Return a copy placed at ``location``."""
+        return dataclasses.replace(self, location=location)
 
 
 @dataclass(frozen=True, slots=True)
