@@ -11,11 +11,13 @@ from __future__ import annotations
 import logging
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query
 from pydantic import BaseModel, Field, model_validator
 
+from .deps import Repo
 from .params import (
     CODE_PATTERN,
+    MAX_CODE_CHARS,
     EventFilters,
     Paging,
     Period,
@@ -24,16 +26,12 @@ from .params import (
     paging,
     quote_filters,
 )
-from .queries import Repository
 
 __all__ = ["MAX_CODE_CHARS", "CodeRequest", "router"]
 
 log = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/api", tags=["api"])
-
-#: Largest article ``POST /api/code`` accepts, in characters (the body limit applies as well).
-MAX_CODE_CHARS = 200_000
 
 _PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 _ERRORS: dict[int | str, dict[str, Any]] = {
@@ -42,13 +40,6 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def repo(request: Request) -> Repository:
-    """The application's repository (a FastAPI dependency)."""
-    r: Repository = request.app.state.repo
-    return r
-
-
-Repo = Annotated[Repository, Depends(repo)]
 ActorCode = Annotated[str, Path(pattern=CODE_PATTERN, description="Actor code, e.g. RUS.")]
 
 

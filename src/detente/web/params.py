@@ -14,6 +14,7 @@ from fastapi import Query
 
 __all__ = [
     "CODE_PATTERN",
+    "MAX_CODE_CHARS",
     "OPT_CODE_PATTERN",
     "EventFilters",
     "Paging",
@@ -33,6 +34,8 @@ OPT_EVENT_PATTERN = r"^(|[A-Za-z_]{1,20})$"
 Period = Literal["day", "week", "month", "year"]
 
 MAX_PAGE_SIZE = 200
+#: Largest article ``POST /api/code`` accepts, in characters (the body limit applies as well).
+MAX_CODE_CHARS = 200_000
 MAX_OFFSET = 100_000
 
 
