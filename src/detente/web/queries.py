@@ -25,8 +25,10 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from ..errors import StoreError
+from ..quads import QUAD_CLASSES, QUAD_KEYS
 from ..store import queries as sq
-from .params import EventFilters, Paging, Period, QuoteFilters
+from ..store.periods import Period, next_period, period_label
+from .params import EventFilters, Paging, QuoteFilters
 
 __all__ = ["Repository", "choose_period", "fill_periods"]
 
@@ -54,24 +56,6 @@ def choose_period(first: dt.date | None, last: dt.date | None) -> Period:
     return "year"
 
 
-def _next_period(d: dt.date, period: Period) -> dt.date:
-    if period == "day":
-        return d + dt.timedelta(days=1)
-    if period == "week":
-        return d + dt.timedelta(days=7)
-    if period == "month":
-        return (d.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return d.replace(year=d.year + 1, month=1, day=1)
-
-
-def _period_label(d: dt.date, period: Period) -> str:
-    if period == "month":
-        return d.strftime("%Y-%m")
-    if period == "year":
-        return str(d.year)
-    return d.isoformat()
-
-
 def fill_periods(
     rows: Sequence[tuple[Any, ...]], period: Period, *, max_periods: int = 400
 ) -> list[dict[str, Any]]:
@@ -97,7 +81,7 @@ def fill_periods(
     cur = keys[0]
     while cur <= keys[-1] and len(filled) <= max_periods:
         filled.append(cur)
-        cur = _next_period(cur, period)
+        cur = next_period(cur, period)
     if len(filled) > max_periods:
         filled = keys
     out = []
@@ -105,9 +89,9 @@ def fill_periods(
         slot = by_period.get(key, {"counts": {}, "n": 0, "scale": 0.0})
         out.append(
             {
-                "period": _period_label(key, period),
+                "period": period_label(key, period),
                 "start": key.isoformat(),
-                "counts": {q: slot["counts"].get(q, 0) for q in (1, 2, 3, 4)},
+                "counts": {q: slot["counts"].get(q, 0) for q in QUAD_CLASSES},
                 "events": slot["n"],
                 "mean_intensity": round(slot["scale"] / slot["n"], 2) if slot["n"] else None,
             }
@@ -316,7 +300,7 @@ class Repository:
         rows: list[tuple[Any, ...]] = []
         for r in self._call(sq.series, period, **filters):
             start = dt.date.fromisoformat(r["period"])
-            quads = {q: r[name] for q, name in sq.QUAD_NAMES.items()}
+            quads = {q: r[name] for q, name in QUAD_KEYS.items()}
             rows += [(start, q, n, 0.0) for q, n in quads.items()]
             rows.append((start, None, r["events"] - sum(quads.values()), r["intensity_sum"]))
         return {"period": period, "series": fill_periods(rows, period)}
@@ -380,7 +364,7 @@ class Repository:
             "period": timeline["period"],
             "series": timeline["series"],
             "quads": {
-                q: sum(t["count"] for t in types if t["quad_code"] == q) for q in (1, 2, 3, 4)
+                q: sum(t["count"] for t in types if t["quad_code"] == q) for q in QUAD_CLASSES
             },
             "mean_intensity": round(weighted / n_typed, 2) if n_typed else None,
             "event_types": types,
