@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from typing import Any
 
+from .contract import decode_record
 from .event_queries import events
 from .quote_queries import quotes
 from .sql import check_date, fetch_dicts, text_clauses
@@ -64,7 +65,8 @@ def article(con: Any, article_id: str, *, record: bool = False) -> dict[str, Any
         The ``articles`` columns (``authors`` a list; ``meta``, ``credits`` and ``removed``
         decoded from JSON), plus ``mentions``, ``events`` (all of them, factual or not, as
         :func:`events` returns them), ``quotes`` (as :func:`quotes` returns them) and ``story``
-        (the other article ids of its story). ``record=True`` adds each event's ``record``.
+        (the other article ids of its story); each mention and quote has its ``record`` (the
+        stored ``to_dict()``, decoded). ``record=True`` adds each event's ``record``.
     """
     rows = fetch_dicts(con.execute("SELECT * FROM articles WHERE id = ?", [article_id]))
     if not rows:
@@ -72,12 +74,15 @@ def article(con: Any, article_id: str, *, record: bool = False) -> dict[str, Any
     art = rows[0]
     for key in ("meta", "credits", "removed"):
         art[key] = json.loads(art[key]) if art[key] else ([] if key != "meta" else {})
-    art["mentions"] = fetch_dicts(
+    mentions = fetch_dicts(
         con.execute(
             "SELECT * EXCLUDE (article_id) FROM mentions WHERE article_id = ? ORDER BY idx",
             [article_id],
         )
     )
+    for m in mentions:
+        m["record"] = decode_record(m["record"])
+    art["mentions"] = mentions
     art["events"] = events(
         con, article_id=article_id, all_events=True, record=record, limit=100_000
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from .contract import decode_record
 from .sql import actor_match, check_date, fetch_dicts, text_clauses
 
 __all__ = [
@@ -67,8 +68,8 @@ def quotes(
         limit, offset: paging.
 
     Returns:
-        One dict per quote: the ``quotes`` columns plus the article's title, url, source and
-        published date.
+        One dict per quote: the ``quotes`` columns (``record``: the stored ``Quote.to_dict()``,
+        decoded) plus the article's title, url, source and published date.
     """
     clause, params = _quote_where(
         speaker=speaker,
@@ -78,7 +79,7 @@ def quotes(
         since=since,
         until=until,
     )
-    return fetch_dicts(
+    rows = fetch_dicts(
         con.execute(
             "SELECT q.*, a.title AS article_title, a.url AS article_url, "
             "a.source AS article_source, a.published AS article_published "
@@ -87,6 +88,9 @@ def quotes(
             [*params, int(limit), int(offset)],
         )
     )
+    for r in rows:
+        r["record"] = decode_record(r["record"])
+    return rows
 
 
 def count_quotes(con: Any, **filters: Any) -> int:

@@ -26,6 +26,7 @@ from .params import (
     paging,
     quote_filters,
 )
+from .queries import public_article
 
 __all__ = ["MAX_CODE_CHARS", "CodeRequest", "router"]
 
@@ -129,7 +130,7 @@ def article(
     article_id: Annotated[str, Path(max_length=200, description="Article id (a content hash).")],
 ) -> dict[str, Any]:
     """The article as `detente code --format jsonl` prints it (article, mentions, events,
-    quotes)."""
+    quotes), without `input` (a path on the server)."""
     found = r.article(article_id)
     if found is None:
         raise HTTPException(404, f"no article {article_id!r} in this database")
@@ -152,7 +153,8 @@ def quotes(
     responses={413: {"description": "Body too large (problem details)", **_PROBLEM}, **_ERRORS},
 )
 def code(req: Annotated[CodeRequest, Body()]) -> dict[str, Any]:
-    """Code a posted article and return the JSON of `detente code --format jsonl`.
+    """Code a posted article and return the JSON of `detente code --format jsonl`, without the
+    article's and the rejection's `input`.
 
     Nothing is stored. The body is limited (1 MB by default) and so is each field.
     """
@@ -164,4 +166,8 @@ def code(req: Annotated[CodeRequest, Body()]) -> dict[str, Any]:
         art = code_text(
             req.text or "", title=req.title, date=req.date, source=req.source, url=req.url
         )
-    return art.to_dict()
+    out = art.to_dict()
+    out["article"] = public_article(out["article"])
+    if out.get("rejected"):
+        out["rejected"] = {k: v for k, v in out["rejected"].items() if k != "input"}
+    return out

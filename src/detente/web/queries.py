@@ -27,15 +27,26 @@ from typing import Any
 from ..errors import StoreError
 from ..quads import QUAD_CLASSES, QUAD_KEYS
 from ..store import queries as sq
+from ..store.contract import stored_article
 from ..store.periods import Period, next_period, period_label
 from .params import EventFilters, Paging, QuoteFilters
 
-__all__ = ["Repository", "choose_period", "fill_periods"]
+__all__ = ["PRIVATE_ARTICLE_KEYS", "Repository", "choose_period", "fill_periods", "public_article"]
 
 log = logging.getLogger(__name__)
 
 #: The connection of the request being served (set by :meth:`Repository.session`).
 _SESSION: contextvars.ContextVar[Any] = contextvars.ContextVar("detente_web_db", default=None)
+
+
+#: Keys of the contract's ``article`` object that no response shows: ``input`` names a file on
+#: the server.
+PRIVATE_ARTICLE_KEYS = frozenset({"input"})
+
+
+def public_article(article: dict[str, Any]) -> dict[str, Any]:
+    """The contract's ``article`` object without its private keys (:data:`PRIVATE_ARTICLE_KEYS`)."""
+    return {k: v for k, v in article.items() if k not in PRIVATE_ARTICLE_KEYS}
 
 
 def _round(value: Any) -> float | None:
@@ -211,45 +222,15 @@ class Repository:
 
     @staticmethod
     def _quote_row(row: dict[str, Any]) -> dict[str, Any]:
-        speaker = None
-        if row["speaker_text"] or row["speaker_name"]:
-            actor = None
-            if row["speaker_code"] or row["speaker_kb_id"]:
-                actor = {
-                    "code": row["speaker_code"],
-                    "sector": row["speaker_sector"],
-                    "name": row["speaker_name"],
-                    "kind": row["speaker_kind"],
-                    "kb_id": row["speaker_kb_id"],
-                }
-            speaker = {
-                "text": row["speaker_text"],
-                "name": row["speaker_name"],
-                "actor": actor,
-                "via": row["speaker_via"],
-            }
-        cue = None
-        if row["cue_text"] is not None:
-            cue = {"text": row["cue_text"], "start": row["cue_start"], "end": row["cue_end"]}
-        return {
-            "id": row["quote_id"],
-            "key": row["id"],
-            "text": row["text"],
-            "start": row["start"],
-            "end": row["end"],
-            "field": row["field"] or "text",
-            "kind": row["kind"],
-            "cue": cue,
-            "speaker": speaker,
-            "confidence": round(float(row["confidence"] or 0.0), 3),
-            "event_ids": list(row["event_ids"] or []),
-            "article": {
-                "id": row["article_id"],
-                "title": row["article_title"],
-                "published": row["article_published"],
-                "source": row["article_source"],
-            },
+        q = dict(row["record"])
+        q["key"] = row["id"]
+        q["article"] = {
+            "id": row["article_id"],
+            "title": row["article_title"],
+            "published": row["article_published"],
+            "source": row["article_source"],
         }
+        return q
 
     # -- queries -------------------------------------------------------------------------------
 
@@ -416,52 +397,22 @@ class Repository:
         }
 
     def article(self, article_id: str) -> dict[str, Any] | None:
-        """One article in the output-contract shape (``Article.to_dict()``), or ``None``."""
+        """One article in the output-contract shape (``Article.to_dict()`` as stored, without
+        ``rejected``), or ``None``.
+
+        The ``article`` object has ``story_id`` too and leaves out ``input`` (a file path on the
+        server); each event has its ``key``, ``factual`` and ``article`` as in :meth:`events`, and
+        each quote its ``key`` and ``article`` as in :meth:`quotes`.
+        """
         art = self._call(sq.article, article_id, record=True)
         if art is None:
             return None
+        found = stored_article(art)
+        article = public_article(found["article"])
+        article["story_id"] = art["story_id"]
         return {
-            "article": {
-                "id": art["id"],
-                "input": art["input"],
-                "title": art["title"],
-                "text": art["text"],
-                "url": art["url"],
-                "source": art["source"],
-                "published": art["published"],
-                "language": art["language"],
-                "authors": list(art["authors"] or []),
-                "credits": art["credits"],
-                "removed": art["removed"],
-                "format": art["format"],
-                "hash": art["hash"],
-                "meta": art["meta"],
-                "story_id": art["story_id"],
-            },
-            "mentions": [
-                {
-                    "text": m["text"],
-                    "start": m["start"],
-                    "end": m["end"],
-                    "field": m["field"] or "text",
-                    "actor": (
-                        {
-                            "code": m["actor_code"],
-                            "sector": m["actor_sector"],
-                            "name": m["actor_name"],
-                            "kind": m["actor_kind"],
-                            "kb_id": m["actor_kb_id"],
-                        }
-                        if (m["actor_code"] or m["actor_sector"] or m["actor_kb_id"])
-                        else None
-                    ),
-                    "via": m["via"],
-                    "confidence": round(float(m["confidence"] or 0.0), 3),
-                    "label": m["label"],
-                    "ref": m["ref"],
-                }
-                for m in art["mentions"]
-            ],
+            "article": article,
+            "mentions": found["mentions"],
             "events": [self._event_row(r) for r in art["events"]],
             "quotes": [self._quote_row(r) for r in art["quotes"]],
         }
