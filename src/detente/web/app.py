@@ -4,8 +4,8 @@ The database is opened read-only per request; the pages (``pages.py``) and the A
 read it through :class:`detente.web.queries.Repository`, render through ``render.py`` and get
 their dependencies from ``deps.py``, so neither imports this module. Nothing is fetched from the
 internet: templates, CSS, JavaScript and the logo are served from this package, and the API
-reference is rendered from the
-generated OpenAPI schema by the app itself (FastAPI's Swagger UI would load from a CDN).
+reference is rendered from the generated OpenAPI schema by the app itself (FastAPI's Swagger UI
+would load from a CDN).
 """
 
 from __future__ import annotations
