@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import Query
 
+from ..store.periods import Period
+
 __all__ = [
     "CODE_PATTERN",
+    "MAX_CODE_CHARS",
     "OPT_CODE_PATTERN",
     "EventFilters",
     "Paging",
@@ -30,9 +33,10 @@ EVENT_PATTERN = r"^[A-Za-z_]{1,20}$"
 #: The same, or empty (an empty form field means "no filter").
 OPT_CODE_PATTERN = r"^(|[A-Za-z0-9_\-]{1,32})$"
 OPT_EVENT_PATTERN = r"^(|[A-Za-z_]{1,20})$"
-Period = Literal["day", "week", "month", "year"]
 
 MAX_PAGE_SIZE = 200
+#: Largest article ``POST /api/code`` accepts, in characters (the body limit applies as well).
+MAX_CODE_CHARS = 200_000
 MAX_OFFSET = 100_000
 
 
