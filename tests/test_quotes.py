@@ -12,7 +12,13 @@ import pytest
 
 from detente.api import code_text
 from detente.config import Settings
-from detente.quotes import LinkStage, QuoteStage, extract_quotes, link_events, load_lexicon
+from detente.quotes import (
+    LinkStage,
+    QuoteStage,
+    extract_quotes,
+    link_events,
+    load_reporting_lexicon,
+)
 from detente.quotes.marks import find_chains, normalise_marks
 from detente.read import make_article
 from detente.records import ActorRef, Article, Entity, Event, Evidence, Mention, Quote, Span
@@ -253,7 +259,7 @@ def test_user_lexicon_adds_a_reporting_verb(tmp_path) -> None:
     assert _code(text).quotes == ()
     q = _only(_code(text, quotes_files=[str(extra)]))
     assert q.cue is not None and q.cue.text == "grumbled"
-    assert load_lexicon((str(extra),)).is_verb("grumble")
+    assert load_reporting_lexicon((str(extra),)).is_verb("grumble")
 
 
 # --------------------------------------------------------------------------------------------

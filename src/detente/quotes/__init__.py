@@ -18,7 +18,7 @@ from ..config import Settings
 from ..errors import ConfigError
 from ..records import Article, Entity, Event, Quote, Span, Speaker
 from .extract import Candidate, find_candidates
-from .lexicon import ReportingLexicon, load_lexicon
+from .lexicon import ReportingLexicon, load_reporting_lexicon
 from .speaker import SpeakerResolver
 
 __all__ = [
@@ -27,7 +27,7 @@ __all__ = [
     "ReportingLexicon",
     "extract_quotes",
     "link_events",
-    "load_lexicon",
+    "load_reporting_lexicon",
 ]
 
 log = logging.getLogger(__name__)
@@ -75,7 +75,7 @@ def extract_quotes(article: Article, lexicon: ReportingLexicon | None = None) ->
     """
     if article.doc is None:
         return ()
-    lex = lexicon or load_lexicon()
+    lex = lexicon or load_reporting_lexicon()
     doc = article.doc
     text = doc.text
     cands = find_candidates(doc, lex, _regions(article))
@@ -153,13 +153,13 @@ class QuoteStage:
     assigns: tuple[str, ...] = ("quotes",)
 
     def __init__(self, lexicon: ReportingLexicon | None = None) -> None:
-        self.lexicon = lexicon or load_lexicon()
+        self.lexicon = lexicon or load_reporting_lexicon()
         self.version = f"1+lex{self.lexicon.version}"
 
     @classmethod
     def from_settings(cls, settings: Settings) -> QuoteStage:
         """Build the stage with the packaged lexicon and the user's ``quotes_files``."""
-        return cls(load_lexicon(_lexicon_files(settings)))
+        return cls(load_reporting_lexicon(_lexicon_files(settings)))
 
     def __call__(self, article: Article) -> Article:
         try:
