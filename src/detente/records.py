@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, Literal
 
 Field = Literal["title", "text"]
@@ -28,6 +29,7 @@ __all__ = [
     "Evidence",
     "Mention",
     "Quote",
+    "RejectReason",
     "Rejected",
     "Removed",
     "Span",
@@ -58,16 +60,30 @@ class Span:
         return {"text": self.text, "start": self.start, "end": self.end, "field": self.field}
 
 
+class RejectReason(StrEnum):
+    """Why an input was rejected; the values are the ``reason`` strings of the output contract."""
+
+    EMPTY = "empty"  # no text, or nothing left after boilerplate removal
+    BINARY = "binary"  # binary or in an unknown encoding
+    UNDECODABLE = "undecodable"  # a line that is not valid text
+    TOO_LARGE = "too_large"  # larger than ``max_bytes``
+    UNREADABLE = "unreadable"  # cannot be read or parsed as its format (feed, HTML, WARC)
+    INVALID_JSON = "invalid_json"  # a JSONL line that is not a JSON object
+    NO_TEXT = "no_text"  # an HTML page without main text
+    LANGUAGE = "language"  # not English
+    ERROR = "error"  # a stage failed on it (see ``meta["stage_errors"]``)
+
+
 @dataclass(frozen=True, slots=True)
 class Rejected:
     """Why an input produced no article: a value, counted and stored, never an exception."""
 
-    reason: str  # empty | binary | undecodable | too_large | language | parse | unreadable | ...
+    reason: RejectReason
     detail: str
     input: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"reason": self.reason, "detail": self.detail, "input": self.input}
+        return {"reason": str(self.reason), "detail": self.detail, "input": self.input}
 
 
 @dataclass(frozen=True, slots=True)

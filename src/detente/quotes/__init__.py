@@ -11,11 +11,10 @@ user files listed under ``quotes_files`` in ``Settings.extra``.
 from __future__ import annotations
 
 import dataclasses
-import logging
 from collections.abc import Iterable
 
 from ..config import Settings
-from ..errors import ConfigError
+from ..errors import ConfigError, ErrorPolicy
 from ..records import Article, Entity, Event, Quote, Span, Speaker
 from .extract import Candidate, find_candidates
 from .lexicon import ReportingLexicon, load_reporting_lexicon
@@ -30,7 +29,6 @@ __all__ = [
     "load_reporting_lexicon",
 ]
 
-log = logging.getLogger(__name__)
 
 #: How far back (characters) a quote without its own attribution may take the previous speaker.
 INHERIT_WINDOW = 1200
@@ -149,6 +147,9 @@ class QuoteStage:
     """Find quotations and their speakers; assigns ``quotes``."""
 
     name = "quotes"
+    #: A quote-finding bug must never cost the article its events: the pipeline skips the stage
+    #: for that article and records the error in ``meta["stage_errors"]``.
+    on_error: ErrorPolicy = "skip"
     requires: tuple[str, ...] = ("doc", "mentions")
     assigns: tuple[str, ...] = ("quotes",)
 
@@ -162,12 +163,7 @@ class QuoteStage:
         return cls(load_reporting_lexicon(_lexicon_files(settings)))
 
     def __call__(self, article: Article) -> Article:
-        try:
-            quotes = extract_quotes(article, self.lexicon)
-        except Exception as exc:  # a quote-finding bug must never cost the article its events
-            log.warning("quotes: giving up on %s: %s: %s", article.input, type(exc).__name__, exc)
-            return article.with_(quotes=())
-        return article.with_(quotes=quotes)
+        return article.with_(quotes=extract_quotes(article, self.lexicon))
 
 
 def _inside(span: Span, quote: Quote) -> bool:
