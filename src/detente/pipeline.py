@@ -109,7 +109,7 @@ def error_policy(stage: Stage, default: ErrorPolicy) -> ErrorPolicy:
         raise PipelineError(
             f"stage {stage.name!r} declares on_error={policy!r}; use one of "
             f"{', '.join(get_args(ErrorPolicy))}",
-            code="E024",
+            code="E027",
         )
     return policy
 

@@ -5,7 +5,7 @@ mentions; :class:`LinkStage` (run after events) links each event coded inside a 
 (``evidence.reported_by`` and ``quote_id`` on the event, ``event_ids`` on the quote).
 
 The reporting verbs and nouns are data (``detente/quotes/data/reporting.yaml``), extendable with
-user files listed under ``quotes_files`` in ``Settings.extra``.
+user files listed in the ``quotes_files`` setting (``--quotes FILE``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import dataclasses
 from collections.abc import Iterable
 
 from ..config import Settings
-from ..errors import ConfigError, ErrorPolicy
+from ..errors import ErrorPolicy
 from ..records import Article, Entity, Event, Quote, Span, Speaker
 from .extract import Candidate, find_candidates
 from .lexicon import ReportingLexicon, load_reporting_lexicon
@@ -32,17 +32,6 @@ __all__ = [
 
 #: How far back (characters) a quote without its own attribution may take the previous speaker.
 INHERIT_WINDOW = 1200
-
-
-def _lexicon_files(settings: Settings) -> tuple[str, ...]:
-    files = settings.extra.get("quotes_files", ())
-    if isinstance(files, str):
-        files = (files,)
-    if not isinstance(files, (list, tuple)) or not all(isinstance(f, str) for f in files):
-        raise ConfigError(
-            "setting extra.quotes_files must be a list of YAML file paths", code="E018"
-        )
-    return tuple(files)
 
 
 def _regions(article: Article) -> list[tuple[int, int]]:
@@ -160,7 +149,7 @@ class QuoteStage:
     @classmethod
     def from_settings(cls, settings: Settings) -> QuoteStage:
         """Build the stage with the packaged lexicon and the user's ``quotes_files``."""
-        return cls(load_reporting_lexicon(_lexicon_files(settings)))
+        return cls(load_reporting_lexicon(tuple(settings.quotes_files)))
 
     def __call__(self, article: Article) -> Article:
         return article.with_(quotes=extract_quotes(article, self.lexicon))
