@@ -7,13 +7,10 @@ configuration, missing resources and programming errors.
 
 from __future__ import annotations
 
-from typing import Literal
-
 __all__ = [
     "ActorError",
     "ConfigError",
     "DetenteError",
-    "ErrorPolicy",
     "EvalError",
     "EventError",
     "NLPError",
@@ -22,13 +19,6 @@ __all__ = [
     "StoreError",
     "WebError",
 ]
-
-
-#: What the pipeline does when a stage raises on an article: go on without the stage's work
-#: (``skip``), turn the article into a rejection (``reject``) or let the exception out
-#: (``raise``). A stage declares it as its ``on_error`` class attribute
-#: (see :mod:`detente.pipeline`).
-ErrorPolicy = Literal["skip", "reject", "raise"]
 
 
 class DetenteError(Exception):

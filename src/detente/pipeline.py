@@ -30,8 +30,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Protocol, get_args, runtime_checkable
 
 from .config import Settings
-from .errors import ErrorPolicy, PipelineError
-from .records import Article, Rejected, RejectReason
+from .errors import PipelineError
+from .records import Article, ErrorPolicy, Rejected, RejectReason
 
 __all__ = [
     "DEFAULT_STAGES",

@@ -20,11 +20,18 @@ from typing import Any, Literal
 
 Field = Literal["title", "text"]
 
+#: What the pipeline does when a stage raises on an article: go on without the stage's work
+#: (``skip``), turn the article into a rejection (``reject``) or let the exception out
+#: (``raise``). A stage declares it as its ``on_error`` class attribute
+#: (see :mod:`detente.pipeline`).
+ErrorPolicy = Literal["skip", "reject", "raise"]
+
 __all__ = [
     "ActorRef",
     "Article",
     "Credit",
     "Entity",
+    "ErrorPolicy",
     "Event",
     "Evidence",
     "Mention",

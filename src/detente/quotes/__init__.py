@@ -14,8 +14,7 @@ import dataclasses
 from collections.abc import Iterable
 
 from ..config import Settings
-from ..errors import ErrorPolicy
-from ..records import Article, Entity, Event, Quote, Span, Speaker
+from ..records import Article, Entity, ErrorPolicy, Event, Quote, Span, Speaker
 from .extract import Candidate, find_candidates
 from .lexicon import ReportingLexicon, load_reporting_lexicon
 from .speaker import SpeakerResolver
