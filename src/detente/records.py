@@ -325,6 +325,8 @@ class Quote:
     # quotes interrupted by their attribution or continued over paragraphs: the quoted pieces
     segments: tuple[Span, ...] = ()
     rule: str = ""  # which attribution rule found it (lead, tail, verb, according, ...)
+    # the text is a topic, not words said ("Lavrov's comments on North Korea" -> "North Korea")
+    topic: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -344,6 +346,7 @@ class Quote:
             "event_ids": list(self.event_ids),
             "segments": [s.to_dict() for s in self.segments],
             "rule": self.rule,
+            "topic": self.topic,
         }
 
 

@@ -128,6 +128,7 @@ def _make_quote(
         confidence=cand.confidence if speaker is not None else min(cand.confidence, 0.4),
         segments=segments if len(segments) > 1 else (),
         rule=cand.how,
+        topic=cand.topic,
     )
 
 

@@ -60,6 +60,7 @@ class Candidate:
     inherit: bool = False  # no attribution of its own: takes the previous speaker
     confidence: float = 0.8
     how: str = ""
+    topic: bool = False  # the content is what was talked about, not words said
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -7,11 +7,12 @@
    → ``verb`` (at least three words);
 2. a control verb with an infinitive (``urged voters to stay home``) → ``control``;
 3. a verb of saying with a noun-phrase object (``cited the poll``, ``called for a ban``,
-   ``called the plan a disaster``) → ``object``;
+   ``called the plan a disaster``) → ``object``; a bare noun phrase is a *topic* (what was talked
+   about, not words said: ``topic`` is true), an object with its predicate is not;
 4. ``according to X`` with the longer side of its sentence → ``according``;
 5. a reporting noun with a ``that`` clause (``Varn's claim that ...``) or a topic
-   (``Lavrov's comments on North Korea``), its speaker the possessor, a ``by``/``from`` object
-   or the subject of the governing verb → ``noun``.
+   (``Lavrov's comments on North Korea`` → ``North Korea``, ``topic`` true), its speaker the
+   possessor, a ``by``/``from`` object or the subject of the governing verb → ``noun``.
 
 The speaker must lie outside the content. :func:`colon_lines` adds ``Name: what they said``
 lines (headlines, transcripts) → ``colon-line``.
@@ -106,14 +107,20 @@ def _control(verb: Any, lex: ReportingLexicon) -> tuple[int, int] | None:
     return lo, xcomp.right_edge.i + 1
 
 
-def _object(verb: Any, lex: ReportingLexicon) -> tuple[int, int] | None:
-    """``cited the poll``, ``called for a ban``, ``called the plan a disaster``."""
+def _object(verb: Any, lex: ReportingLexicon) -> tuple[int, int, bool] | None:
+    """``cited the poll``, ``called for a ban``, ``called the plan a disaster``.
+
+    Returns:
+        ``(lo, hi, topic)``: the content's token range, and whether it is a topic (a bare noun
+        phrase: what was talked about) rather than words said (an object with its predicate,
+        ``the plan a disaster``).
+    """
     lemma = verb.lemma_.lower()
     for c in verb.children:
         if c.dep_ == "prep" and c.i > verb.i and c.lower_ in lex.object_preps.get(lemma, ()):
             pobj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
             if pobj is not None:
-                return pobj.left_edge.i, pobj.right_edge.i + 1
+                return pobj.left_edge.i, pobj.right_edge.i + 1, True
     particle = any(
         c.dep_ == "prt" and c.lower_ in lex.object_preps.get(lemma, ()) for c in verb.children
     )
@@ -130,7 +137,7 @@ def _object(verb: Any, lex: ReportingLexicon) -> tuple[int, int] | None:
         return None
     if oprd is not None:
         hi = oprd.right_edge.i + 1
-    return dobj.left_edge.i, hi
+    return dobj.left_edge.i, hi, oprd is None
 
 
 def find_reported(d: QuoteContext, lex: ReportingLexicon) -> list[Candidate]:
@@ -140,15 +147,17 @@ def find_reported(d: QuoteContext, lex: ReportingLexicon) -> list[Candidate]:
         if d.owner[tok.i] != -1 or tok.i in d.used_cues:
             continue
         ranges: list[tuple[int, int]] | None = None
-        how = "verb"
+        how, topic = "verb", False
         if is_reporting_verb(tok, lex):
             ranges = _complement(tok)
         if ranges is None and is_verb(tok) and (lex.control or lex.control_preps):
             rng = _control(tok, lex)
             ranges, how = ([rng] if rng else None), "control"
         if ranges is None and is_verb(tok) and (lex.objects or lex.object_preps):
-            rng = _object(tok, lex)
+            obj = _object(tok, lex)
+            rng = obj[:2] if obj else None
             ranges, how = ([rng] if rng and word_count(doc, *rng) >= 2 else None), "object"
+            topic = bool(obj and obj[2])
         if ranges is not None:
             if any(lo <= tok.i < hi for lo, hi in ranges):
                 continue
@@ -165,6 +174,7 @@ def find_reported(d: QuoteContext, lex: ReportingLexicon) -> list[Candidate]:
             )
             with_speaker(cand, tok, subj, how)
             cand.confidence = 0.8 if how == "verb" else 0.6
+            cand.topic = topic
             out.append(cand)
         elif tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
             pobj = next((c for c in doc[tok.i + 1].children if c.dep_ == "pobj"), None)
@@ -237,6 +247,7 @@ def find_reported(d: QuoteContext, lex: ReportingLexicon) -> list[Candidate]:
                 speaker_span=np_span(speaker),
                 confidence=0.7,
                 how="noun",
+                topic=about is not None,
             )
             out.append(cand)
     return out

@@ -657,6 +657,33 @@ def _quote_where(
     return (" WHERE " + " AND ".join(where)) if where else "", params
 
 
+def _topic_clause(con: Any) -> str | None:
+    """The SQL condition that leaves out topic quotes, or None when the store cannot tell.
+
+    The flag is read from a ``topic`` column of ``quotes`` or from its stored record JSON
+    (``record``, ``Quote.to_dict()``) when the table has one; databases without either (the
+    schema before quotes carried the flag) show every quote.
+    """
+    cols = {
+        str(r[0])
+        for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'quotes'"
+        ).fetchall()
+    }
+    if "topic" in cols:
+        return "NOT coalesce(q.topic, false)"
+    if "record" in cols:
+        return "NOT coalesce(CAST(json_extract(q.record, '$.topic') AS BOOLEAN), false)"
+    return None
+
+
+def _without_topics(con: Any, clause: str) -> str:
+    cond = _topic_clause(con)
+    if cond is None:
+        return clause
+    return f"{clause} AND {cond}" if clause else f" WHERE {cond}"
+
+
 def quotes(
     con: Any,
     *,
@@ -666,6 +693,7 @@ def quotes(
     article_id: str | None = None,
     since: str | dt.date | None = None,
     until: str | dt.date | None = None,
+    topics: bool = True,
     limit: int = 50,
     offset: int = 0,
 ) -> list[dict[str, Any]]:
@@ -679,6 +707,8 @@ def quotes(
         words: words the quote contains (case-insensitive; every word must occur).
         article_id: only the quotes of one article.
         since, until: bounds on the article's publication date.
+        topics: include quotes whose text is a topic (``Quote.topic``); ``False`` leaves them
+            out when the database stores the flag (see :func:`_topic_clause`).
         limit, offset: paging.
 
     Returns:
@@ -693,6 +723,7 @@ def quotes(
         since=since,
         until=until,
     )
+    clause = _without_topics(con, clause) if not topics else clause
     return _rows(
         con.execute(
             "SELECT q.*, a.title AS article_title, a.url AS article_url, "
@@ -708,7 +739,9 @@ def count_quotes(con: Any, **filters: Any) -> int:
     """How many quotes match the filters of :func:`quotes` (for paging)."""
     filters.pop("limit", None)
     filters.pop("offset", None)
+    topics = filters.pop("topics", True)
     clause, params = _quote_where(**filters)
+    clause = _without_topics(con, clause) if not topics else clause
     row = con.execute(
         f"SELECT count(*) FROM quotes q LEFT JOIN articles a ON a.id = q.article_id{clause}",
         params,
