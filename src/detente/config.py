@@ -49,7 +49,8 @@ class Settings:
         for key in _FILE_LISTS:
             if key in clean:
                 clean[key] = _file_list(key, clean[key])
-        if "quotes_files" in clean.get("extra", {}):
+        extra = clean.get("extra")
+        if isinstance(extra, dict) and "quotes_files" in extra:
             raise ConfigError(
                 "setting extra.quotes_files is now the top-level setting quotes_files; move it "
                 "out of the [detente.extra] table",
