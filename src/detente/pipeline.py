@@ -138,7 +138,8 @@ class Pipeline:
         self.on_error: ErrorPolicy = on_error
         self.settings = settings or Settings()
         self._check()
-        self._policies = {id(s): error_policy(s, on_error) for s in self.stages}
+        for stage in self.stages:
+            error_policy(stage, on_error)  # a bad declaration fails before the first article
 
     @classmethod
     def from_settings(
@@ -200,7 +201,7 @@ class Pipeline:
             return stage(article)
         except Exception as exc:
             # one bad article must not take the batch down: the stage's policy decides
-            policy = self._policies[id(stage)]
+            policy = error_policy(stage, self.on_error)
             if policy == "raise":
                 raise
             log.warning(
@@ -235,7 +236,7 @@ class Pipeline:
                 done = iter(list(batch_pipe(live))) if live else iter(())
             except Exception:
                 # retry one article at a time to isolate the one that failed
-                if self._policies[id(stage)] == "raise":
+                if error_policy(stage, self.on_error) == "raise":
                     raise
                 yield from (self._run_one(stage, art, batch_pipe) for art in pending)
                 return
