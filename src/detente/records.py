@@ -15,21 +15,30 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, Literal
 
 Field = Literal["title", "text"]
+
+#: What the pipeline does when a stage raises on an article: go on without the stage's work
+#: (``skip``), turn the article into a rejection (``reject``) or let the exception out
+#: (``raise``). A stage declares it as its ``on_error`` class attribute
+#: (see :mod:`detente.pipeline`).
+ErrorPolicy = Literal["skip", "reject", "raise"]
 
 __all__ = [
     "ActorRef",
     "Article",
     "Credit",
     "Entity",
+    "ErrorPolicy",
     "Event",
     "EventLocation",
     "Evidence",
     "Mention",
     "Place",
     "Quote",
+    "RejectReason",
     "Rejected",
     "Removed",
     "Span",
@@ -60,16 +69,30 @@ class Span:
         return {"text": self.text, "start": self.start, "end": self.end, "field": self.field}
 
 
+class RejectReason(StrEnum):
+    """Why an input was rejected; the values are the ``reason`` strings of the output contract."""
+
+    EMPTY = "empty"  # no text, or nothing left after boilerplate removal
+    BINARY = "binary"  # binary or in an unknown encoding
+    UNDECODABLE = "undecodable"  # a line that is not valid text
+    TOO_LARGE = "too_large"  # larger than ``max_bytes``
+    UNREADABLE = "unreadable"  # cannot be read or parsed as its format (feed, HTML, WARC)
+    INVALID_JSON = "invalid_json"  # a JSONL line that is not a JSON object
+    NO_TEXT = "no_text"  # an HTML page without main text
+    LANGUAGE = "language"  # not English
+    ERROR = "error"  # a stage failed on it (see ``meta["stage_errors"]``)
+
+
 @dataclass(frozen=True, slots=True)
 class Rejected:
     """Why an input produced no article: a value, counted and stored, never an exception."""
 
-    reason: str  # empty | binary | undecodable | too_large | language | parse | unreadable | ...
+    reason: RejectReason
     detail: str
     input: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"reason": self.reason, "detail": self.detail, "input": self.input}
+        return {"reason": str(self.reason), "detail": self.detail, "input": self.input}
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,6 +359,8 @@ class Quote:
     # quotes interrupted by their attribution or continued over paragraphs: the quoted pieces
     segments: tuple[Span, ...] = ()
     rule: str = ""  # which attribution rule found it (lead, tail, verb, according, ...)
+    # the text is a topic, not words said ("Lavrov's comments on North Korea" -> "North Korea")
+    topic: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -355,6 +380,7 @@ class Quote:
             "event_ids": list(self.event_ids),
             "segments": [s.to_dict() for s in self.segments],
             "rule": self.rule,
+            "topic": self.topic,
         }
 
 

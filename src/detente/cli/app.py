@@ -116,6 +116,13 @@ def settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
             help="Extra event trigger lexicon (YAML); repeatable.",
         ),
         click.option(
+            "--quotes",
+            "quotes_files",
+            multiple=True,
+            type=click.Path(exists=True, dir_okay=False),
+            help="Extra reporting lexicon for quotes (YAML); repeatable.",
+        ),
+        click.option(
             "--max-bytes",
             "max_bytes",
             type=click.IntRange(min=1),
@@ -136,6 +143,7 @@ def settings_from(ctx: click.Context, **opts: Any) -> Settings:
         "actors_files": "actors_files",
         "boilerplate_files": "boilerplate_files",
         "lexicon_files": "lexicon_files",
+        "quotes_files": "quotes_files",
         "max_bytes": "max_bytes",
         "event_model": "event_model",
     }

@@ -12,7 +12,7 @@ then micro-averaged over articles.
 Simple JSONL (one object a line): ``{"id", "text", "title"?, "date"?, "quotes": [{"quote",
 "speaker"}]}``. Quotes match by word-token overlap of the quote texts (the same half-of-shorter
 rule); the speaker is right when the gold name's last word is among the words of the predicted
-speaker's name or text (or the other way round).
+speaker's name, text or actor name (:func:`speaker_ok`).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from ..pipeline import Pipeline, build_stage
 from ..read import make_article
 from ..records import Article, Quote
 
-__all__ = ["GoldAttribution", "match", "read_ann", "score", "score_article"]
+__all__ = ["GoldAttribution", "match", "read_ann", "score", "score_article", "speaker_ok"]
 
 log = logging.getLogger(__name__)
 
@@ -311,17 +311,21 @@ def _words(text: str) -> Counter[str]:
     return Counter(w.lower() for w in _TOKEN.findall(text or ""))
 
 
-def _speaker_ok(gold_name: str, quote: Quote) -> bool:
+def speaker_ok(gold_name: str, quote: Quote) -> bool:
+    """True when the gold name's last word is a word of the predicted speaker.
+
+    The predicted words are those of the speaker's name, its text and its actor's name, so that
+    ``Obama`` matches ``President Barack Obama`` but ``President Barack Obama`` does not match
+    ``President Trump`` (a shared title is not the same person).
+    """
     sp = quote.speaker
-    if sp is None or not gold_name:
+    if sp is None:
         return False
     gold_words = [w.lower() for w in _TOKEN.findall(gold_name)]
-    pred_words = {w.lower() for w in _TOKEN.findall(f"{sp.name or ''} {sp.text}")}
-    if sp.actor is not None and sp.actor.name:
-        pred_words |= {w.lower() for w in _TOKEN.findall(sp.actor.name)}
-    return bool(gold_words) and (
-        gold_words[-1] in pred_words or bool(set(gold_words) & pred_words - {"the", "a", "of"})
-    )
+    if not gold_words:
+        return False
+    pred = f"{sp.name or ''} {sp.text} {sp.actor.name if sp.actor and sp.actor.name else ''}"
+    return gold_words[-1] in {w.lower() for w in _TOKEN.findall(pred)}
 
 
 def _score_jsonl(gold: Path, settings: Settings, limit: int | None) -> dict[str, Any]:
@@ -369,7 +373,7 @@ def _score_jsonl(gold: Path, settings: Settings, limit: int | None) -> dict[str,
             c.tp += 1
             if gold_q[j].get("speaker"):
                 c.speaker_n += 1
-                c.speaker_ok += _speaker_ok(str(gold_q[j]["speaker"]), preds[i])
+                c.speaker_ok += speaker_ok(str(gold_q[j]["speaker"]), preds[i])
         total.add(c)
     return _result(total, len(records))
 

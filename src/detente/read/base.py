@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from ..records import Article, Rejected, content_hash
+from ..records import Article, Rejected, RejectReason, content_hash
 
 __all__ = ["decode", "fill_defaults", "make_article", "normalise_date", "reject"]
 
@@ -38,7 +38,7 @@ def normalise_date(value: Any) -> str | None:
         return None
 
 
-def reject(input_name: str, reason: str, detail: str, **fields: Any) -> Article:
+def reject(input_name: str, reason: RejectReason, detail: str, **fields: Any) -> Article:
     """Make a rejected article that names its input and the reason."""
     return Article(
         id=fields.pop("id", None) or "r" + content_hash(f"{input_name}\0{reason}\0{detail}"),

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..errors import ReadError
-from ..records import Article
+from ..records import Article, RejectReason
 from .base import decode, fill_defaults, reject
 from .html import read_html
 from .jsonl import read_jsonl_line
@@ -117,12 +117,12 @@ def read_bytes_input(
     if len(data) > max_bytes:
         yield reject(
             name,
-            "too_large",
+            RejectReason.TOO_LARGE,
             f"input is larger than the limit of {max_bytes} bytes (set max_bytes to raise it)",
         )
         return
     if not data.strip():
-        yield reject(name, "empty", "input is empty")
+        yield reject(name, RejectReason.EMPTY, "input is empty")
         return
     fmt = fmt or detect_format(name, data[:4096])
     if fmt == "warc":
@@ -137,7 +137,9 @@ def read_bytes_input(
         return
     text = decode(data)
     if text is None:
-        yield reject(name, "binary", "input is binary or in an unknown encoding, not text")
+        yield reject(
+            name, RejectReason.BINARY, "input is binary or in an unknown encoding, not text"
+        )
         return
     if fmt == "jsonl":
         for lineno, line in enumerate(text.splitlines(), 1):
@@ -176,7 +178,7 @@ def read_paths(
         try:
             data = _open_bytes(name, max_bytes)
         except (OSError, EOFError, zlib.error) as exc:
-            yield reject(name, "unreadable", f"cannot read input: {exc}")
+            yield reject(name, RejectReason.UNREADABLE, f"cannot read input: {exc}")
             continue
         for art in read_bytes_input(name, data, max_bytes=max_bytes, **fields):
             yield fill_defaults(art, published, source)
@@ -199,13 +201,13 @@ def _read_stream(name: str, fmt: str, *, max_bytes: int, **fields: Any) -> Itera
                 if len(raw) > max_bytes:
                     yield reject(
                         line_name,
-                        "too_large",
+                        RejectReason.TOO_LARGE,
                         f"line is larger than the limit of {max_bytes} bytes",
                     )
                     continue
                 text = decode(raw)
                 if text is None:
-                    yield reject(line_name, "undecodable", "line is not valid text")
+                    yield reject(line_name, RejectReason.UNDECODABLE, "line is not valid text")
                     continue
                 yield fill_defaults(
                     read_jsonl_line(line_name, text, **fields),
@@ -213,4 +215,4 @@ def _read_stream(name: str, fmt: str, *, max_bytes: int, **fields: Any) -> Itera
                     fields.get("source"),
                 )
     except (OSError, EOFError, zlib.error) as exc:
-        yield reject(name, "unreadable", f"cannot read input: {exc}")
+        yield reject(name, RejectReason.UNREADABLE, f"cannot read input: {exc}")

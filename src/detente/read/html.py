@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from ..records import Article
+from ..records import Article, RejectReason
 from .base import make_article, normalise_date, reject
 
 __all__ = ["extract_html", "read_html"]
@@ -73,9 +73,9 @@ def read_html(input_name: str, html: str, **fields: Any) -> Article:
         found = extract_html(html, url=fields.get("url"))
     except Exception as exc:
         # a broken page is a rejection, not a crash
-        return reject(input_name, "unreadable", f"HTML could not be parsed: {exc}")
+        return reject(input_name, RejectReason.UNREADABLE, f"HTML could not be parsed: {exc}")
     if found is None:
-        return reject(input_name, "no_text", "no main text found in the HTML page")
+        return reject(input_name, RejectReason.NO_TEXT, "no main text found in the HTML page")
     meta = {"site_name": found["site_name"]} if found["site_name"] else {}
     return make_article(
         input_name,

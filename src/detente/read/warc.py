@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from ..records import Article
+from ..records import Article, RejectReason
 from .base import decode, normalise_date, reject
 from .html import read_html
 
@@ -37,11 +37,13 @@ def read_warc(name: str, stream: BinaryIO, *, max_bytes: int, **fields: Any) -> 
             rec_name = f"{name}#{rec_id.strip('<>')}"
             body = record.content_stream().read(max_bytes + 1)
             if len(body) > max_bytes:
-                yield reject(rec_name, "too_large", f"record is larger than {max_bytes} bytes")
+                yield reject(
+                    rec_name, RejectReason.TOO_LARGE, f"record is larger than {max_bytes} bytes"
+                )
                 continue
             html = decode(body)
             if html is None:
-                yield reject(rec_name, "binary", "record body is not text")
+                yield reject(rec_name, RejectReason.BINARY, "record body is not text")
                 continue
             published = fields.get("published")
             art = read_html(
@@ -55,4 +57,4 @@ def read_warc(name: str, stream: BinaryIO, *, max_bytes: int, **fields: Any) -> 
                 art = art.with_(published=published or warc_date)
             yield art
     except ArchiveLoadFailed as exc:
-        yield reject(name, "unreadable", f"not a valid WARC file: {exc}")
+        yield reject(name, RejectReason.UNREADABLE, f"not a valid WARC file: {exc}")

@@ -22,9 +22,14 @@ def _quote_where(
     article_id: str | None = None,
     since: str | dt.date | None = None,
     until: str | dt.date | None = None,
+    topics: bool = True,
 ) -> tuple[str, list[Any]]:
     where: list[str] = []
     params: list[Any] = []
+    if not topics:
+        # the flag lives in the stored record (Quote.to_dict()); records migrated from schema 1
+        # have none and count as words said
+        where.append("NOT coalesce(CAST(json_extract(q.record, '$.topic') AS BOOLEAN), false)")
     if speaker:
         where.extend(text_clauses(("q.speaker_name", "q.speaker_text"), speaker, params))
     if actor:
@@ -52,6 +57,7 @@ def quotes(
     article_id: str | None = None,
     since: str | dt.date | None = None,
     until: str | dt.date | None = None,
+    topics: bool = True,
     limit: int = 50,
     offset: int = 0,
 ) -> list[dict[str, Any]]:
@@ -65,6 +71,8 @@ def quotes(
         words: words the quote contains (case-insensitive; every word must occur).
         article_id: only the quotes of one article.
         since, until: bounds on the article's publication date.
+        topics: include quotes whose text is a topic (``Quote.topic``: what was talked about,
+            not words said); ``False`` leaves them out.
         limit, offset: paging.
 
     Returns:
@@ -78,6 +86,7 @@ def quotes(
         article_id=article_id,
         since=since,
         until=until,
+        topics=topics,
     )
     rows = fetch_dicts(
         con.execute(

@@ -69,10 +69,14 @@ class QuoteFilters:
     speaker: str | None = None
     actor: str | None = None
     q: str | None = None
+    topics: bool = False
 
     def as_query(self) -> dict[str, str]:
         """The filters that are set, as query-string parameters."""
-        return {k: v for k, v in asdict(self).items() if v}
+        out = {k: v for k, v in asdict(self).items() if v and k != "topics"}
+        if self.topics:
+            out["topics"] = "true"
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,9 +156,16 @@ def quote_filters(
         Query(description="The speaker's actor code, e.g. RUS.", pattern=OPT_CODE_PATTERN),
     ] = None,
     q: Annotated[str | None, Query(description="Words in the quote.", max_length=200)] = None,
+    topics: Annotated[
+        bool,
+        Query(
+            description="Include topics (attributions whose text is what was talked about, "
+            "not words said); left out by default."
+        ),
+    ] = False,
 ) -> QuoteFilters:
     """Validate the quote filters (a FastAPI dependency)."""
-    return QuoteFilters(speaker=_blank(speaker), actor=_code(actor), q=_blank(q))
+    return QuoteFilters(speaker=_blank(speaker), actor=_code(actor), q=_blank(q), topics=topics)
 
 
 def paging(

@@ -418,8 +418,16 @@ class Repository:
         }
 
     def quotes(self, filters: QuoteFilters, paging: Paging) -> dict[str, Any]:
-        """Quotes matching ``filters`` (speaker name words, speaker actor code, quote words)."""
-        f = {"speaker": filters.speaker, "actor": filters.actor, "words": filters.q}
+        """Quotes matching ``filters`` (speaker name words, speaker actor code, quote words).
+
+        Topics are left out unless ``filters.topics``.
+        """
+        f = {
+            "speaker": filters.speaker,
+            "actor": filters.actor,
+            "words": filters.q,
+            "topics": filters.topics,
+        }
         rows = self._call(sq.quotes, **f, limit=paging.limit, offset=paging.offset)
         return {
             "total": self._call(sq.count_quotes, **f),
