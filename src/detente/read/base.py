@@ -74,7 +74,7 @@ def make_article(
     if title:
         title, title_report = repair_text(title)
     title = title.strip() if title and title.strip() else None
-    report = merge_reports(title_report, text_report)
+    report = merge_reports((meta or {}).get("text_repaired"), title_report, text_report)
     if report:
         meta = {**(meta or {}), "text_repaired": report}
     digest = content_hash(f"{title or ''}\n{text}")
