@@ -8,8 +8,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from detente.cli import main
 from detente.clean import CleanStage, load_boilerplate
+from detente.cli import main
 from detente.jsonl import dumps_line, write_line
 from detente.read import read_bytes_input, read_jsonl_line, read_text
 from detente.read.base import decode
