@@ -17,13 +17,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
-__all__ = ["repair_text"]
+__all__ = ["merge_reports", "offset_mapper", "repair_text"]
 
 #: What makes a token worth a look: a character outside printable ASCII, or an HTML entity.
 _SUSPECT = re.compile(r"[^\x20-\x7e\t\r\n]|&#?[0-9A-Za-z]{1,24};")
 _SPACE = re.compile(r"[ \t\r\n]")
+_WORD = re.compile(r"\S+")
 #: Mojibake that went through NFKC: "Ã¯" (ï) became "Ã" + space + combining macron, and the space
 #: splits the token. Put the spacing diacritic back so the mojibake can be decoded.
 _NFKC_DAMAGE = re.compile("([\u00c2\u00c3]|A[\u0302\u0303]) ([\u0301\u0304\u0308\u0327])")
@@ -140,3 +142,46 @@ def merge_reports(*reports: dict[str, Any] | None) -> dict[str, Any] | None:
     if not fixes:
         return None
     return {"fixes": dict(sorted(fixes.items())), "examples": examples[:MAX_EXAMPLES]}
+
+
+def offset_mapper(original: str, repaired: str) -> Callable[[int], int]:
+    """Map character offsets in ``original`` to offsets in its repair ``repaired``.
+
+    For annotations made on the text as written (gold sets): offsets in unchanged words and the
+    spaces between them map exactly; an offset inside a repaired word maps into its repair.
+    """
+    if original == repaired:
+        return lambda pos: pos
+    import bisect
+    from difflib import SequenceMatcher
+
+    words_o = [(m.start(), m.end()) for m in _WORD.finditer(original)]
+    words_r = [(m.start(), m.end()) for m in _WORD.finditer(repaired)]
+    matcher = SequenceMatcher(
+        None,
+        [original[a:b] for a, b in words_o],
+        [repaired[a:b] for a, b in words_r],
+        autojunk=False,
+    )
+    anchors: list[tuple[int, int]] = [(0, 0)]
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            for (oa, ob), (ra, rb) in zip(words_o[i1:i2], words_r[j1:j2], strict=True):
+                anchors += [(oa, ra), (ob, rb)]
+            continue
+        o_start = words_o[i1][0] if i1 < i2 else (words_o[i1 - 1][1] if i1 else 0)
+        o_end = words_o[i2 - 1][1] if i1 < i2 else o_start
+        r_start = words_r[j1][0] if j1 < j2 else (words_r[j1 - 1][1] if j1 else 0)
+        r_end = words_r[j2 - 1][1] if j1 < j2 else r_start
+        anchors += [(o_start, r_start), (o_end, r_end)]
+    anchors.append((len(original), len(repaired)))
+    anchors.sort()
+    keys = [a for a, _ in anchors]
+
+    def mapped(pos: int) -> int:
+        k = max(0, bisect.bisect_right(keys, pos) - 1)
+        o, r = anchors[k]
+        limit = anchors[k + 1][1] if k + 1 < len(anchors) else len(repaired)
+        return min(r + (pos - o), max(r, limit))
+
+    return mapped
