@@ -36,6 +36,8 @@ def test_mojibake_and_c1_controls_read_as_written() -> None:
         "Fran\u0041\u0303\u00a7ois": "François",  # mojibake in decomposed form (NFD)
         "naÃ \u0304ve": "naïve",  # mojibake that went through NFKC ("¯" -> " " + U+0304)
         "RaÃ\x83Âol": "Raúl",  # NFKC turned the "º" of a double-encoded "ú" into "o"
+        "said RaÃol Rassendyll": "said Raúl Rassendyll",  # ... and of a single-encoded one
+        "a realâ€world test": "a real\u2010world test",  # a hyphen's lost third byte (0x90)
     }
     for damaged, written in cases.items():
         repaired, report = repair_text(damaged)
@@ -46,7 +48,8 @@ def test_mojibake_and_c1_controls_read_as_written() -> None:
 def test_clean_text_is_left_alone() -> None:
     clean = (
         "“Ruritania will not yield,” the minister said — twice… in Zürich, São Paulo and Москва.\n"
-        "ﬁnal Ｆｕｌｌ width ½; cafe\u0301 stays decomposed; <b>AT&amp;T</b> is HTML about HTML."
+        "ﬁnal Ｆｕｌｌ width ½; cafe\u0301 stays decomposed; <b>AT&amp;T</b> is HTML about HTML.\n"
+        "SÃO PAULO and JOÃO stay in capitals; Ça va, à bientôt."
     )
     assert repair_text(clean) == (clean, None)
 

@@ -33,6 +33,13 @@ _NFKC_DAMAGE = re.compile("([\u00c2\u00c3]|A[\u0302\u0303]) ([\u0301\u0304\u0308
 #: "Ã\x83Â" (which only double encoding produces) an "o" or "a" was "º" or "ª".
 _NFKC_ORDINAL = re.compile("((?:\u00c3|A\u0303)\x83(?:\u00c2|A\u0302))([oa])")
 _ORDINAL = {"o": "\u00ba", "a": "\u00aa"}
+#: Single-level mojibake whose second byte was lost the same way, inside a word ("RaÃol" for
+#: "RaÃºl", "d'Ãatre" for "d'Ãªtre"): an upper-case "Ã" between lower-case letters is not text.
+_NFKC_ORDINAL_WORD = re.compile("(?<=[a-z'])\u00c3([oa])(?=[a-z])")
+#: "â€" between two ASCII letters is a three-byte character whose last byte cp1252 cannot hold
+#: (0x90: U+2010 HYPHEN, as in "realâ€world", or "realÃ¢€world" encoded twice); no other such
+#: character sits inside a word.
+_LOST_HYPHEN = re.compile("(?<=[A-Za-z])(?:\u00e2|\u00c3\u00a2)\u20ac(?=[A-Za-z])")
 _SPACING = {"\u0301": "\u00b4", "\u0304": "\u00af", "\u0308": "\u00a8", "\u0327": "\u00b8"}
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _HTML_TAG = re.compile(r"<[A-Za-z/!]")
@@ -94,6 +101,12 @@ def repair_text(text: str) -> tuple[str, dict[str, Any] | None]:
     if _NFKC_ORDINAL.search(text):
         text, n = _NFKC_ORDINAL.subn(lambda m: m[1] + _ORDINAL[m[2]], text)
         fixes["restore_ordinal_indicators"] += n
+    if _NFKC_ORDINAL_WORD.search(text):
+        text, n = _NFKC_ORDINAL_WORD.subn(lambda m: "\u00c3" + _ORDINAL[m[1]], text)
+        fixes["restore_ordinal_indicators"] += n
+    if _LOST_HYPHEN.search(text):
+        text, n = _LOST_HYPHEN.subn("\u2010", text)
+        fixes["restore_lost_hyphen"] += n
     # Entities in a text with tags are probably meant (the text is about HTML): leave them.
     config = _config(unescape_html=not _HTML_TAG.search(text))
 
