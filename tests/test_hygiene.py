@@ -37,6 +37,7 @@ def test_mojibake_and_c1_controls_read_as_written() -> None:
         "naÃ \u0304ve": "naïve",  # mojibake that went through NFKC ("¯" -> " " + U+0304)
         "RaÃ\x83Âol": "Raúl",  # NFKC turned the "º" of a double-encoded "ú" into "o"
         "said RaÃol Rassendyll": "said Raúl Rassendyll",  # ... and of a single-encoded one
+        "envoy GÃ1\u20444len said": "envoy Gülen said",  # NFKC made "¼" of "Ã¼" (ü) "1⁄4"
         "a realâ€world test": "a real\u2010world test",  # a hyphen's lost third byte (0x90)
     }
     for damaged, written in cases.items():
@@ -165,3 +166,28 @@ def test_plover_export_is_one_record_a_line(tmp_path: Path) -> None:
     assert n == len(lines) == 6
     titles = {json.loads(line)["cite_info"]["title"] for line in lines}
     assert "Ruritania\u2028accuses\x85Freedonia\u2029again" in titles
+
+
+# -- acceptance on the shared PolNeAR corpus --------------------------------------------------
+
+
+def test_polnear_files_with_c1_controls_or_mojibake_read_as_written() -> None:
+    import re
+
+    from detente.read import read_paths
+
+    from .conftest import shared_path
+
+    folder = shared_path("corpora/polnear-news")
+    damaged = re.compile("[\x80-\x9f]|\u00c3|\u00e2\u20ac|A\u0303")
+    with_c1, repaired, left = [], [], []
+    for art in read_paths([folder]):
+        raw = Path(art.input).read_text("utf-8")
+        if re.search("[\x80-\x9f]", raw):
+            with_c1.append(Path(art.input).name)
+        if "text_repaired" in art.meta:
+            repaired.append(Path(art.input).name)
+        left += damaged.findall(f"{art.title}\n{art.text}")
+    assert len(with_c1) == 8 and set(with_c1) <= set(repaired)
+    assert len(repaired) == 38
+    assert left == ["\u00c3"]  # "KÃ rner": two bytes lost, nothing to restore them from

@@ -14,6 +14,7 @@ Unicode normalisation is applied.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -35,7 +36,10 @@ _NFKC_ORDINAL = re.compile("((?:\u00c3|A\u0303)\x83(?:\u00c2|A\u0302))([oa])")
 _ORDINAL = {"o": "\u00ba", "a": "\u00aa"}
 #: Single-level mojibake whose second byte was lost the same way, inside a word ("RaÃol" for
 #: "RaÃºl", "d'Ãatre" for "d'Ãªtre"): an upper-case "Ã" between lower-case letters is not text.
-_NFKC_ORDINAL_WORD = re.compile("(?<=[a-z'])\u00c3([oa])(?=[a-z])")
+_NFKC_ORDINAL_WORD = re.compile("(?<=[a-z'])(\u00c3|A\u0303)([oa])(?=[a-z])")
+#: ... and its "¼", "½", "¾" into "1⁄4", "1⁄2", "3⁄4" ("GÃ1⁄4len" for "GÃ¼len", Gülen).
+_NFKC_FRACTION = re.compile("(\u00c3|A\u0303)(1\u20444|1\u20442|3\u20444)")
+_FRACTION = {"1\u20444": "\u00bc", "1\u20442": "\u00bd", "3\u20444": "\u00be"}
 #: "â€" between two ASCII letters is a three-byte character whose last byte cp1252 cannot hold
 #: (0x90: U+2010 HYPHEN, as in "realâ€world", or "realÃ¢€world" encoded twice); no other such
 #: character sits inside a word.
@@ -48,6 +52,7 @@ MAX_EXAMPLES = 5
 EXAMPLE_CHARS = 80
 
 
+@functools.lru_cache(maxsize=2)
 def _config(unescape_html: bool) -> Any:
     from ftfy import TextFixerConfig
 
@@ -77,6 +82,28 @@ def _step_names(explanation: Any) -> list[str]:
     return names
 
 
+def _fix(token: str, unescape: bool) -> tuple[str, tuple[str, ...]]:
+    """ftfy's repair of one token and the names of its steps."""
+    import ftfy
+
+    config = _config(unescape_html=unescape)
+    result = ftfy.fix_and_explain(token, config)
+    steps = _step_names(result.explanation)
+    if any(unicodedata.combining(c) for c in token):
+        # Decomposed mojibake ("A" + U+0303 for "Ã") is only found once composed; clean
+        # decomposed text is left as it is.
+        composed = unicodedata.normalize("NFC", token)
+        again = ftfy.fix_and_explain(composed, config)
+        if again.text != composed:
+            result, steps = again, ["compose_nfc", *_step_names(again.explanation)]
+    return result.text, tuple(steps)
+
+
+#: Tokens up to this length are cached: damaged names repeat through an article and a corpus.
+_CACHED = 64
+_fix_token = functools.lru_cache(maxsize=16384)(_fix)
+
+
 def repair_text(text: str) -> tuple[str, dict[str, Any] | None]:
     """Repair ``text`` and say what was fixed.
 
@@ -102,13 +129,16 @@ def repair_text(text: str) -> tuple[str, dict[str, Any] | None]:
         text, n = _NFKC_ORDINAL.subn(lambda m: m[1] + _ORDINAL[m[2]], text)
         fixes["restore_ordinal_indicators"] += n
     if _NFKC_ORDINAL_WORD.search(text):
-        text, n = _NFKC_ORDINAL_WORD.subn(lambda m: "\u00c3" + _ORDINAL[m[1]], text)
+        text, n = _NFKC_ORDINAL_WORD.subn(lambda m: m[1] + _ORDINAL[m[2]], text)
         fixes["restore_ordinal_indicators"] += n
+    if _NFKC_FRACTION.search(text):
+        text, n = _NFKC_FRACTION.subn(lambda m: m[1] + _FRACTION[m[2]], text)
+        fixes["restore_fractions"] += n
     if _LOST_HYPHEN.search(text):
         text, n = _LOST_HYPHEN.subn("\u2010", text)
         fixes["restore_lost_hyphen"] += n
     # Entities in a text with tags are probably meant (the text is about HTML): leave them.
-    config = _config(unescape_html=not _HTML_TAG.search(text))
+    unescape = not _HTML_TAG.search(text)
 
     parts: list[str] = []
     done = 0  # text[:done] is in parts
@@ -121,21 +151,15 @@ def repair_text(text: str) -> tuple[str, dict[str, Any] | None]:
         after = _SPACE.search(text, m.end())
         end = after.start() if after else len(text)
         token = text[start:end]
-        result = ftfy.fix_and_explain(token, config)
-        steps = _step_names(result.explanation)
-        if any(unicodedata.combining(c) for c in token):
-            # Decomposed mojibake ("A" + U+0303 for "Ã") is only found once composed; clean
-            # decomposed text is left as it is.
-            composed = unicodedata.normalize("NFC", token)
-            again = ftfy.fix_and_explain(composed, config)
-            if again.text != composed:
-                result, steps = again, ["compose_nfc", *_step_names(again.explanation)]
-        if result.text != token:
+        fixed, steps = (
+            _fix_token(token, unescape) if len(token) <= _CACHED else _fix(token, unescape)
+        )
+        if fixed != token:
             fixes.update(steps or ["ftfy"])
             if len(examples) < MAX_EXAMPLES:
-                examples.append([token[:EXAMPLE_CHARS], result.text[:EXAMPLE_CHARS]])
+                examples.append([token[:EXAMPLE_CHARS], fixed[:EXAMPLE_CHARS]])
         parts.append(text[done:start])
-        parts.append(result.text)
+        parts.append(fixed)
         done = end
     parts.append(text[done:])
     repaired = "".join(parts)
