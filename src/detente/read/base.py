@@ -12,6 +12,7 @@ from .repair import merge_reports, repair_text
 __all__ = ["decode", "fill_defaults", "make_article", "normalise_date", "reject"]
 
 _DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def normalise_date(value: Any) -> str | None:
@@ -50,6 +51,13 @@ def reject(input_name: str, reason: str, detail: str, **fields: Any) -> Article:
     )
 
 
+def _writable(value: Any) -> Any:
+    """``value`` with lone surrogates replaced by U+FFFD when it is a string, else unchanged."""
+    if isinstance(value, str) and _SURROGATE.search(value):
+        return _SURROGATE.sub("\ufffd", value)
+    return value
+
+
 def make_article(
     input_name: str,
     text: str,
@@ -74,6 +82,9 @@ def make_article(
     if title:
         title, title_report = repair_text(title)
     title = title.strip() if title and title.strip() else None
+    # other fields are kept as given, but a lone surrogate (a JSON "\ud800") cannot be stored
+    url, source, id = _writable(url), _writable(source), _writable(id)
+    authors = tuple(_writable(a) or "" for a in authors)
     report = merge_reports((meta or {}).get("text_repaired"), title_report, text_report)
     if report:
         meta = {**(meta or {}), "text_repaired": report}
