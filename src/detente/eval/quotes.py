@@ -21,7 +21,7 @@ import json
 import logging
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from ..config import Settings
 from ..errors import EvalError
 from ..pipeline import Pipeline, build_stage
 from ..read import make_article
+from ..read.repair import offset_mapper, repair_text
 from ..records import Article, Quote
 
 __all__ = ["GoldAttribution", "match", "read_ann", "score", "score_article", "speaker_ok"]
@@ -150,7 +151,8 @@ def _article_for_file(path: Path, content: str) -> Article:
     title, sep, rest = content.partition("\n\n")
     if sep and title and "\n" not in title and title == title.strip():
         art = make_article(str(path), rest, title=title, published=date, id=path.stem)
-        if art.doc_text == content:
+        # the reader repairs mojibake: compare with the repaired file (gold spans are mapped)
+        if art.doc_text in (content, repair_text(content)[0]):
             return art
     return make_article(str(path), content, published=date, id=path.stem)
 
@@ -282,11 +284,20 @@ def _score_polnear(gold: Path, settings: Settings, limit: int | None) -> dict[st
     pipe = _pipeline(settings)
     arts = [_article_for_file(txt, txt.read_text("utf-8")) for txt, _ in items]
     total = Counts()
-    for (_txt, anns), art in zip(items, pipe.pipe(arts), strict=True):
-        per = [score_article(art, read_ann(a)) for a in anns]
+    for (txt, anns), art in zip(items, pipe.pipe(arts), strict=True):
+        # gold offsets are into the file as written; the article's into the repaired text
+        to_doc = offset_mapper(txt.read_text("utf-8"), art.doc_text)
+        per = [score_article(art, [_mapped(g, to_doc) for g in read_ann(a)]) for a in anns]
         for c in per:
             total.add(c, 1.0 / len(per))
     return _result(total, len(items))
+
+
+def _mapped(gold: GoldAttribution, to_doc: Callable[[int], int]) -> GoldAttribution:
+    def spans(segments: Spans) -> Spans:
+        return tuple((to_doc(a), to_doc(b)) for a, b in segments)
+
+    return GoldAttribution(spans(gold.content), spans(gold.source), spans(gold.cue))
 
 
 def _result(total: Counts, n_articles: int) -> dict[str, Any]:

@@ -44,6 +44,9 @@ def read_feed(name: str, data: bytes, **fields: Any) -> Iterator[Article]:
             name, RejectReason.UNREADABLE, f"not a valid feed: {parsed.get('bozo_exception')}"
         )
         return
+    if not parsed.entries:
+        yield reject(name, RejectReason.EMPTY, "the feed has no entries")
+        return
     site = parsed.feed.get("title") if parsed.get("feed") else None
     for n, entry in enumerate(parsed.entries, 1):
         entry_name = f"{name}#{n}"

@@ -21,6 +21,7 @@ def read_warc(name: str, stream: BinaryIO, *, max_bytes: int, **fields: Any) -> 
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
+    found = 0
     try:
         for record in ArchiveIterator(stream):
             if record.rec_type not in ("response", "resource"):
@@ -35,6 +36,7 @@ def read_warc(name: str, stream: BinaryIO, *, max_bytes: int, **fields: Any) -> 
             url = record.rec_headers.get_header("WARC-Target-URI")
             rec_id = record.rec_headers.get_header("WARC-Record-ID") or url or "?"
             rec_name = f"{name}#{rec_id.strip('<>')}"
+            found += 1
             body = record.content_stream().read(max_bytes + 1)
             if len(body) > max_bytes:
                 yield reject(
@@ -58,3 +60,9 @@ def read_warc(name: str, stream: BinaryIO, *, max_bytes: int, **fields: Any) -> 
             yield art
     except ArchiveLoadFailed as exc:
         yield reject(name, RejectReason.UNREADABLE, f"not a valid WARC file: {exc}")
+        return
+    if not found:
+        # an input never vanishes silently: say that nothing in it could be coded
+        yield reject(
+            name, RejectReason.NO_TEXT, "the WARC file has no HTML response or resource record"
+        )
