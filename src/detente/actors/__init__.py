@@ -2,14 +2,14 @@
 
 Public API (what other stages call)::
 
-    from detente.actors import load_kb, resolve, mentions_in
+    from detente.actors import load_kb, lookup, resolve, mentions_in
 
     kb = load_kb(extra_files=("tests/fictional/world.yaml",))   # cached per process
     resolve("Russian Foreign Minister Sergei Lavrov", "2017-11-24")
     # -> ActorRef(code="RUS", sector="GOV", name="Sergei Lavrov", kind="person",
     #             kb_id="person:sergei-lavrov")
     resolve("Kremlin", "2017-11-24")        # -> ActorRef(code="RUS", sector="GOV", kind="state")
-    kb.lookup("Taro Kono", "2020-01-01")     # every reading with the reason ("why")
+    lookup(kb, "Taro Kono", "2020-01-01")    # every reading with the reason ("why")
 
     article = ActorStage.from_settings(settings)(article)   # fills article.mentions
     mentions_in(article, start, end)         # mentions inside doc_text offsets [start, end)
@@ -38,12 +38,15 @@ from typing import Any
 from ..config import Settings
 from ..records import ActorRef, Article, Mention
 from .kb import KnowledgeBase, load_kb, normalise_code, parse_date
-from .resolver import DocResolver, get_resolver, resolve_text
+from .lookup import lookup
+from .phrase import resolve_text
+from .resolver import DocResolver, get_resolver
 
 __all__ = [
     "ActorStage",
     "KnowledgeBase",
     "load_kb",
+    "lookup",
     "mentions_in",
     "normalise_code",
     "resolve",

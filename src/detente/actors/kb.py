@@ -7,6 +7,10 @@ of the top-level keys ``states``, ``organisations``, ``agents``, ``roles``, ``pe
 ``id`` or name) are merged into it (scalars replaced, lists extended), new ones are added.
 
 Everything is compiled once per process and set of files (:func:`load_kb` is cached).
+
+This module is a leaf of ``detente.actors``: it knows names and what they mean, not how mentions
+are found or resolved (``candidates``, ``compose``, ``resolver``) nor how readings are explained
+(``lookup``).
 """
 
 from __future__ import annotations
@@ -275,26 +279,6 @@ class KnowledgeBase:
     def hits(self, name: str) -> list[Hit]:
         """Everything ``name`` can mean, best first (no context, no date)."""
         return list(self.names.get(norm_key(name), ()))
-
-    def lookup(self, name: str, date: str | dt.date | None = None) -> list[dict[str, Any]]:
-        """Explain what ``name`` resolves to on ``date``: one dict per reading, best first.
-
-        Each dict has ``actor`` (the :class:`ActorRef` as a dict), ``via`` and ``why``.
-        """
-        from .resolver import resolve_text
-
-        day = parse_date(date) if not isinstance(date, dt.date) else date
-        out: list[dict[str, Any]] = []
-        vias = {"seat": "metonym", "capital": "metonym", "person": "exact", "place": "location"}
-        for hit in self.hits(name):
-            ref, why = self.hit_ref(hit, day)
-            out.append({"actor": ref.to_dict(), "via": vias.get(hit.via, hit.via), "why": why})
-        if not out:
-            res = resolve_text(self, name, day)
-            if res is not None:
-                ref, via, why = res
-                out.append({"actor": ref.to_dict(), "via": via, "why": why})
-        return out
 
     def hit_ref(self, hit: Hit, date: dt.date | None) -> tuple[ActorRef, str]:
         """The actor a single hit gives on ``date`` and a sentence saying why."""

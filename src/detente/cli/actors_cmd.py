@@ -37,12 +37,12 @@ def lookup(
     ctx: click.Context, name: str, date: str | None, actors_files: tuple[str, ...], as_json: bool
 ) -> None:
     """Show what NAME resolves to on --date, and why (exit code 1 when unknown)."""
-    from ..actors import load_kb
+    from ..actors import load_kb, lookup
     from .app import settings_from
 
     settings = settings_from(ctx, actors_files=actors_files)
     kb = load_kb(settings.actors_files)
-    readings = kb.lookup(name, date)
+    readings = lookup(kb, name, date)
     if as_json:
         click.echo(json.dumps(readings, ensure_ascii=False))
     elif not readings:
