@@ -396,6 +396,7 @@ class _Builder:
         self.orgs: dict[str, dict[str, Any]] = {}
         self.agents: dict[str, dict[str, Any]] = {}
         self.people: dict[str, dict[str, Any]] = {}
+        self.discards: set[str] = set()
 
     @staticmethod
     def _merge(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
@@ -425,6 +426,7 @@ class _Builder:
             "people",
             "offices",
             "default_gender",
+            "discards",
         }
         unknown = set(doc) - known
         if unknown:
@@ -465,6 +467,7 @@ class _Builder:
                         "title": is_title,
                         "forms": [word],
                     }
+        self.discards.update(norm_key(str(d)) for d in _as_list(doc.get("discards")))
         default_gender = doc.get("default_gender")
         for item in self._items(doc, "people", source):
             self._add_person(item, source, default_gender)
@@ -575,6 +578,10 @@ class _Builder:
                 ids = kb.surnames.setdefault(norm_key(surname), [])
                 if pid not in ids:
                     ids.append(pid)
+        for key in self.discards:
+            # Discarded phrases (a Phoenix "discards" list) are never actors.
+            kb.names.pop(key, None)
+            kb.patterns.pop(key, None)
         return kb
 
 

@@ -56,3 +56,32 @@ def lookup(
         )
     if not readings:
         ctx.exit(1)
+
+
+@actors.group("import")
+def import_group() -> None:
+    """Convert external actor dictionaries into detente's actor-file format."""
+
+
+@import_group.command("phoenix")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True),
+    help="The actor file (YAML) to write; load it with --actors FILE.",
+)
+@handle_errors
+def import_phoenix(folder: str, out: str) -> None:
+    """Convert the PETRARCH/Phoenix dictionaries in FOLDER (MIT, Open Event Data) to --out."""
+    from ..actors.importers.phoenix import HEADER, convert_dir, write_yaml
+
+    doc = convert_dir(folder)
+    write_yaml(doc, out, HEADER.format(folder=folder))
+    click.echo(
+        f"{out}: {len(doc['states'])} states, {len(doc['organisations'])} organisations, "
+        f"{len(doc['people'])} people, {sum(len(a['words']) for a in doc['agents'])} agent "
+        f"nouns, {len(doc['discards'])} discards",
+        err=True,
+    )
