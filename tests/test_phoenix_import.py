@@ -44,6 +44,7 @@ LEAGUE_OF_AZURE_STATES_ [IGOLAS]
 +AZURE_LEAGUE
 TIDEWATER_SHIPPING_CORPORATION_\t[MNCXVM] #CTA 31 Jul 2009# NGO_Actors
 NOBODY_IN_PARTICULAR_ [---]
+TIDEWATER_GAZETTE_ [MEDJRN] # a newspaper: a role code without a country
 """
 
 MILNONSTATE = """\
@@ -95,6 +96,7 @@ def test_codes_decode_country_sector_and_terms() -> None:
     assert parse_code("IGOUNOJUDICJ").sector == "JUD"
     assert parse_code("USAMED").sector == "JRN"
     assert parse_code("---").code is None
+    assert (parse_code("MEDJRN").code, parse_code("MEDJRN").sector) == (None, "JRN")
 
 
 def test_phrases_become_names() -> None:
@@ -141,6 +143,7 @@ def test_converted_document(phoenix_dir: Path) -> None:
     assert orgs["Saltmarsh Liberation Front"]["kind"] == "group"
     assert orgs["Saltmarsh Liberation Front"]["sector"] == "REB"
     assert "Nobody in Particular" not in orgs and "Uncoded Line" not in orgs
+    assert "Tidewater Gazette" not in orgs
     agents = {a["sector"]: a["words"] for a in doc["agents"]}
     assert agents["CRM"] == ["reefman", "reefmen", "reefwoman", "reefwomen"]
     assert agents["COP"] == ["harbour warden", "harbour wardens"]

@@ -32,6 +32,7 @@ class Settings:
     default_date: str | None = None
     source: str | None = None
     actors_files: tuple[str, ...] = ()
+    kb: str = "full"
     boilerplate_files: tuple[str, ...] = ()
     lexicon_files: tuple[str, ...] = ()
     batch_size: int = 32
@@ -48,6 +49,8 @@ class Settings:
         for key in ("actors_files", "boilerplate_files", "lexicon_files"):
             if key in clean:
                 clean[key] = tuple(clean[key])
+        if "kb" in clean and clean["kb"] not in ("full", "curated"):
+            raise ConfigError(f"kb must be 'full' or 'curated', not {clean['kb']!r}", code="E011")
         return dataclasses.replace(self, **clean)
 
 

@@ -37,14 +37,16 @@ from typing import Any
 
 from ..config import Settings
 from ..records import ActorRef, Article, Mention
-from .kb import KnowledgeBase, load_kb, normalise_code, parse_date
-from .lookup import lookup
+from .kb import KnowledgeBase, normalise_code, parse_date
+from .loading import load_kb
+from .lookup import kb_stats, lookup
 from .phrase import resolve_text
 from .resolver import DocResolver, get_resolver
 
 __all__ = [
     "ActorStage",
     "KnowledgeBase",
+    "kb_stats",
     "load_kb",
     "lookup",
     "mentions_in",
@@ -105,8 +107,8 @@ class ActorStage:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ActorStage:
-        """Build the stage: packaged knowledge base plus ``settings.actors_files``."""
-        return cls(load_kb(settings.actors_files), settings.default_date)
+        """Build the stage: the knowledge base of ``settings.kb`` plus ``settings.actors_files``."""
+        return cls(load_kb(settings.actors_files, layers=settings.kb), settings.default_date)
 
     def _date(self, article: Article) -> dt.date | None:
         value = article.published or self.default_date

@@ -177,8 +177,17 @@ class CandidateFinder:
         self.kb = kb
         make = spacy.blank("en", vocab=vocab).make_doc
         self.matcher = PhraseMatcher(vocab, attr="LOWER")
+        lower = set(kb.layer_tokens.values())
         for key, forms in kb.patterns.items():
-            self.matcher.add(key, [make(f) for f in sorted(forms)])
+            if key not in lower:
+                self.matcher.add(key, [make(f) for f in sorted(forms)])
+        # Lower-layer names (tens of thousands) are matched as token sequences: compiling them
+        # into the PhraseMatcher would cost seconds per process.
+        self._lengths: dict[str, list[int]] = {}
+        for tokens in kb.layer_tokens:
+            lengths = self._lengths.setdefault(tokens[0], [])
+            if len(tokens) not in lengths:
+                lengths.append(len(tokens))
         self.surname_matcher = PhraseMatcher(vocab, attr="ORTH")
         for key, ids in kb.surnames.items():
             forms = {s for pid in ids for s in kb.people[pid].surnames if norm_key(s) == key}
@@ -204,8 +213,8 @@ class CandidateFinder:
         strings = self.vocab.strings
         cands: list[Any] = []
         info: dict[tuple[int, int], Part] = {}
-        for match_id, start, end in self.matcher(doc):
-            key = strings[match_id]
+        matches = [(strings[m], start, end) for m, start, end in self.matcher(doc)]
+        for key, start, end in matches + self._layer_matches(doc):
             span = doc[start:end]
             hits = [h for h in self.kb.names.get(key, ()) if self._accept(span, h, key)]
             if not hits:
@@ -298,6 +307,20 @@ class CandidateFinder:
         kept.sort(key=lambda p: p.start)
         return kept
 
+    def _layer_matches(self, doc: Any) -> list[tuple[str, int, int]]:
+        """(key, start, end) of every lower-layer name in ``doc`` (as a LOWER phrase match)."""
+        if not self._lengths:
+            return []
+        lowers = [t.lower_ for t in doc]
+        table = self.kb.layer_tokens
+        out = []
+        for i, word in enumerate(lowers):
+            for n in self._lengths.get(word, ()):
+                key = table.get(tuple(lowers[i : i + n]))
+                if key is not None and i + n <= len(lowers):
+                    out.append((key, i, i + n))
+        return out
+
     def _fuzzy_place(self, text: str) -> Hit | None:
         """A near-miss of a state, demonym, capital or place name ("Khatmandu", "Afganistan")."""
         from rapidfuzz import fuzz, process
@@ -310,6 +333,7 @@ class CandidateFinder:
                 and hits[0].via in ("exact", "alias", "capital", "place")
                 and hits[0].target.startswith(("state:", "place:"))
                 and not hits[0].case_sensitive
+                and hits[0].layer == "curated"  # lower layers list their misspellings
             ]
         query = norm_key(text)
         if len(query) < 6:

@@ -185,12 +185,7 @@ class Composer:
         """
         day = date or dt.date.today()
         word = norm_key(word) if word else None
-        held = [
-            (p, o)
-            for p in self.kb.people.values()
-            for o in p.offices
-            if o.code == code and o.holds(day)
-        ]
+        held = [(p, o) for p, o in self.kb.terms_of(code) if o.holds(day)]
         by_role = {
             p.id: p
             for p, o in held

@@ -188,7 +188,14 @@ class DocResolver:
         from rapidfuzz import fuzz, process
 
         if self._names is None:
-            self._names = [(norm_key(n), pid) for pid, p in self.kb.people.items() for n in p.names]
+            # Curated people only: lower layers list their own spellings, and tens of thousands
+            # of names would make every unknown person slow to check.
+            self._names = [
+                (norm_key(n), pid)
+                for pid, p in self.kb.people.items()
+                if p.layer == "curated"
+                for n in p.names
+            ]
         query = norm_key(text)
         if " " not in query:
             return None
@@ -390,8 +397,19 @@ class DocResolver:
             return None
         person = self.kb.people[last.hit.target]
         ref, _ = self.comp.person_ref(person, g.date, g.country, g.title_sector)
+        if person.layer != "curated" and self._named_with(g):
+            # A lower layer's person named with a country or organisation ("U.N. mediator Diego
+            # Cordovez", "CIA Director David Petraeus"): the phrase decides, as for an unknown
+            # name (the next steps), so the curated parts give the code and sector.
+            g.parts = [*g.parts[:-1], Part(last.start, last.end, NAME, [], last.text)]
+            return None
         via = "exact" if norm_key(last.text) == norm_key(person.name) else "alias"
         return Resolved(ref, via, 1.0 if ref.sector else 0.8, person_key=person.id)
+
+    @staticmethod
+    def _named_with(g: _Group) -> bool:
+        """True when the group names a country or an organisation besides the person."""
+        return g.country is not None or any(p.cat == ORG and p.hit for p in g.parts)
 
     def _surname(self, g: _Group) -> Resolved | None:
         """Step 3b. A surname: the person introduced earlier, else a unique office holder of the

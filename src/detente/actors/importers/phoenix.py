@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import logging
 import re
 from collections.abc import Iterable
@@ -147,6 +148,9 @@ def parse_code(raw: str) -> PhoenixCode:
         return PhoenixCode(text, None, None, start, end)
     table = _map()
     lead = body[:3].upper()
+    if lead in table["role_leads"]:
+        # A code that starts with a role ("MEDJRN" media, "ELI"): a sector, no country.
+        return PhoenixCode(text, None, table["sectors"].get(lead), start, end)
     code = lead if lead in table["international"] else normalise_code(lead)
     sector = None
     for i in range(3, len(body) - 2, 3):
@@ -246,7 +250,7 @@ def _is_alias(name: str, country: str) -> bool:
 def _classify(entry: PhoenixEntry) -> str:
     coded = [c for c in entry.codes if c.code]
     if not coded:
-        return "none"
+        return "none"  # no code, "---", or a bare role without a country
     international = _map()["international"]
     if all(c.sector is None and c.code not in international for c in coded):
         return "state"
@@ -390,8 +394,17 @@ def convert_dir(folder: str | Path) -> dict[str, Any]:
     }
 
 
-def write_yaml(doc: dict[str, Any], out: str | Path, header: str = "") -> None:
-    """Write a converted document as YAML (with a comment header: source and licence)."""
-    text = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100)
-    lines = [f"# {line}".rstrip() for line in header.splitlines()]
-    Path(out).write_text("\n".join([*lines, text]) if lines else text, "utf-8")
+def write_actor_file(doc: dict[str, Any], out: str | Path, header: str = "") -> None:
+    """Write a converted document: YAML with a comment header, or compact JSON (``*.json``).
+
+    JSON (a subset of YAML, so ``--actors FILE`` reads it too) is how the packaged layer is
+    shipped: it parses in a fraction of the time; its header goes into the README beside it.
+    """
+    path = Path(out)
+    if path.suffix.lower() == ".json":
+        text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+    else:
+        text = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100)
+        lines = [f"# {line}".rstrip() for line in header.splitlines()]
+        text = "\n".join([*lines, text]) if lines else text
+    path.write_text(text, "utf-8")
