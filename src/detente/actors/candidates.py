@@ -183,9 +183,15 @@ class CandidateFinder:
                 self.matcher.add(key, [make(f) for f in sorted(forms)])
         # Lower-layer names (tens of thousands) are matched as token sequences: compiling them
         # into the PhraseMatcher would cost seconds per process.
-        self._lengths: dict[str, list[int]] = {}
-        for tokens in kb.layer_tokens:
-            lengths = self._lengths.setdefault(tokens[0], [])
+        # Indexed by the first token (one-token names) and the first two tokens (longer ones),
+        # so that a common first word ("the", "new") costs one look-up.
+        self._singles: dict[str, str] = {}
+        self._lengths: dict[tuple[str, str], list[int]] = {}
+        for tokens, key in kb.layer_tokens.items():
+            if len(tokens) == 1:
+                self._singles[tokens[0]] = key
+                continue
+            lengths = self._lengths.setdefault((tokens[0], tokens[1]), [])
             if len(tokens) not in lengths:
                 lengths.append(len(tokens))
         self.surname_matcher = PhraseMatcher(vocab, attr="ORTH")
@@ -309,16 +315,21 @@ class CandidateFinder:
 
     def _layer_matches(self, doc: Any) -> list[tuple[str, int, int]]:
         """(key, start, end) of every lower-layer name in ``doc`` (as a LOWER phrase match)."""
-        if not self._lengths:
+        if not self._singles and not self._lengths:
             return []
         lowers = [t.lower_ for t in doc]
-        table = self.kb.layer_tokens
+        table, singles, lengths = self.kb.layer_tokens, self._singles, self._lengths
         out = []
+        last = len(lowers) - 1
         for i, word in enumerate(lowers):
-            for n in self._lengths.get(word, ()):
-                key = table.get(tuple(lowers[i : i + n]))
-                if key is not None and i + n <= len(lowers):
-                    out.append((key, i, i + n))
+            key = singles.get(word)
+            if key is not None:
+                out.append((key, i, i + 1))
+            if i < last:
+                for n in lengths.get((word, lowers[i + 1]), ()):
+                    key = table.get(tuple(lowers[i : i + n]))
+                    if key is not None and i + n <= len(lowers):
+                        out.append((key, i, i + n))
         return out
 
     def _fuzzy_place(self, text: str) -> Hit | None:
