@@ -32,6 +32,7 @@ class Settings:
     default_date: str | None = None
     source: str | None = None
     actors_files: tuple[str, ...] = ()
+    kb: str = "full"
     boilerplate_files: tuple[str, ...] = ()
     lexicon_files: tuple[str, ...] = ()
     quotes_files: tuple[str, ...] = ()
@@ -57,6 +58,8 @@ class Settings:
                 "out of the [detente.extra] table",
                 code="E018",
             )
+        if "kb" in clean and clean["kb"] not in ("full", "curated"):
+            raise ConfigError(f"kb must be 'full' or 'curated', not {clean['kb']!r}", code="E011")
         return dataclasses.replace(self, **clean)
 
 

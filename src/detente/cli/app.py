@@ -102,6 +102,12 @@ def settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
             help="Extra actor dictionary (YAML); repeatable.",
         ),
         click.option(
+            "--kb",
+            "kb",
+            type=click.Choice(["full", "curated"]),
+            help="Actor knowledge: full (curated, then the Phoenix layer; default) or curated.",
+        ),
+        click.option(
             "--boilerplate",
             "boilerplate_files",
             multiple=True,
@@ -141,6 +147,7 @@ def settings_from(ctx: click.Context, **opts: Any) -> Settings:
         "source": "source",
         "model": "model",
         "actors_files": "actors_files",
+        "kb": "kb",
         "boilerplate_files": "boilerplate_files",
         "lexicon_files": "lexicon_files",
         "quotes_files": "quotes_files",
