@@ -404,9 +404,12 @@ def _modes(args: argparse.Namespace, argv: list[str] | None) -> int:
             print(json.dumps(result, indent=2))
         else:
             print(f"{result['articles']} articles, {result['articles_per_s']} articles/s")
-            print(f"{'stage':10s} {'seconds':>9s} {'share':>7s}")
+            print(f"{'stage':10s} {'seconds':>9s} {'share':>7s} {'cpu s':>9s} {'cpu share':>9s}")
             for name, secs in result["seconds"].items():
-                print(f"{name:10s} {secs:9.2f} {result['share'][name]:7.1%}")
+                print(
+                    f"{name:10s} {secs:9.2f} {result['share'][name]:7.1%} "
+                    f"{result['cpu_seconds'][name]:9.2f} {result['cpu_share'][name]:9.1%}"
+                )
             print(
                 f"stages total {result['total_s']} s; ingest of the same files "
                 f"{result['ingest_same_files_s']} s; bare nlp.pipe {result['bare_same_texts_s']} s"
