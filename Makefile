@@ -8,13 +8,14 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 EXAMPLE := examples/seed-article.txt
 
-.PHONY: install demo test lint format unit gold browser bench clean help
+.PHONY: install demo test lint format unit gold browser bench bench-stages clean help
 
 help:
 	@echo "make demo   - install (first time) and code the bundled example article"
 	@echo "make test   - install (first time), lint, type-check and run the whole test suite"
 	@echo "make lint   - ruff (lint + format check), mypy and the import-layer contracts"
-	@echo "make bench  - throughput benchmark on ../shared/corpora/polnear-news"
+	@echo "make bench  - interleaved throughput benchmark on ../shared/corpora/polnear-news"
+	@echo "make bench-stages - each stage's share of the time on 200 PolNeAR articles"
 
 $(STAMP): pyproject.toml constraints.txt requirements-model.txt
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +46,10 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests benchmarks
 
 bench: $(STAMP)
-	$(PY) benchmarks/throughput.py --limit 200
+	$(PY) benchmarks/throughput.py --interleave
+
+bench-stages: $(STAMP)
+	$(PY) benchmarks/throughput.py --stages --profile
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache test-artifacts
