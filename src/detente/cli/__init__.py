@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from . import actors_cmd, code_cmd, eval_cmd, quotes_cmd, store_cmd, web_cmd  # noqa: F401
+from . import (  # noqa: F401
+    actors_cmd,
+    code_cmd,
+    eval_cmd,
+    quotes_cmd,
+    store_cmd,
+    train_cmd,
+    web_cmd,
+)
 from .app import main
 
 __all__ = ["main"]

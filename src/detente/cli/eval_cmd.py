@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
@@ -21,14 +22,33 @@ from .app import handle_errors, main, settings_from
 @click.option("--limit", type=click.IntRange(min=1), help="Score only the first N items.")
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as one JSON object.")
 @click.option("--model", "model", metavar="NAME", help="Installed spaCy English pipeline to use.")
+@click.option(
+    "--cv",
+    "cv",
+    type=click.IntRange(min=2),
+    help="events only: cross-validate the learned event-type model on K folds of --gold.",
+)
 @click.pass_context
 @handle_errors
 def eval_(
-    ctx: click.Context, kind: str, gold: str, limit: int | None, as_json: bool, model: str | None
+    ctx: click.Context,
+    kind: str,
+    gold: str,
+    limit: int | None,
+    as_json: bool,
+    model: str | None,
+    cv: int | None,
 ) -> None:
     """Score KIND (extraction, actors, events, quotes) on the gold set at --gold."""
     settings = settings_from(ctx, model=model)
-    result = run_eval(kind, gold, settings, limit=limit)
+    if cv is not None:
+        if kind != "events":
+            raise click.UsageError("--cv applies to `detente eval events` only")
+        from ..eval.events_cv import score_cv
+
+        result = score_cv(Path(gold), settings, k=cv, limit=limit)
+    else:
+        result = run_eval(kind, gold, settings, limit=limit)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))
         return
