@@ -18,7 +18,7 @@ from detente.events.typemodel import (
     model_class,
     sentence_features,
 )
-from tests.fictional import fictional_settings
+from tests.fictional import WORLD, fictional_settings
 
 FICT = Path(__file__).parent / "fictional"
 GOLD = FICT / "events-gold.jsonl"
@@ -159,9 +159,13 @@ def test_train_and_cv_commands(tmp_path: Path) -> None:
 
     runner = CliRunner()
     out = tmp_path / "m"
+    config = tmp_path / "detente.toml"
+    config.write_text(f"[detente]\nactors_files = [{json.dumps(WORLD)}]\n")
     res = runner.invoke(
         main,
         [
+            "--config",
+            str(config),
             "train",
             "events",
             "--gold",
@@ -176,7 +180,10 @@ def test_train_and_cv_commands(tmp_path: Path) -> None:
     )
     assert res.exit_code == 0, res.output
     assert "accuracy" in res.output and (out / "model.json").is_file()
-    res = runner.invoke(main, ["eval", "events", "--gold", str(GOLD), "--cv", "3", "--json"])
+    res = runner.invoke(
+        main,
+        ["--config", str(config), "eval", "events", "--gold", str(GOLD), "--cv", "3", "--json"],
+    )
     assert res.exit_code == 0, res.output
     got = json.loads(res.output)
     assert got["n"] == 24 and got["folds"] == 3
