@@ -98,12 +98,7 @@ def main() -> None:
     t_parse = time.perf_counter() - t0
     gold = [e.label for e in examples]
     fold_of = T.folds(gold, 5, args.seed)
-    emb = None
-    t_emb = 0.0
-    if args.tokenizer:
-        t0 = time.perf_counter()
-        emb = embed(texts, args.tokenizer)
-        t_emb = time.perf_counter() - t0
+    emb = embed(texts, args.tokenizer) if args.tokenizer else None
     results = {}
     for name in ["a_sparse", "b_minilm", "a+b"]:
         if name != "a_sparse" and emb is None:

@@ -210,3 +210,25 @@ def test_shipped_model_loads_and_types_a_fictional_attack() -> None:
     assert model.top(scores)[0] == "ASSAULT"
     calm = _doc("The first heavy rains of the season fell on the northern hills.")
     assert max((s := model.scores(calm.doc)), key=s.get) == NONE
+
+
+def test_stage_prototype_types_rule_events_and_speaks_alone() -> None:
+    from detente.events.model_stage import type_events, yield_type
+    from detente.events.ontology import load_ontology
+
+    model = EventTypeModel.load(DEFAULT_MODEL_DIR)
+    art = _doc("Velmora accused Ostrana of smuggling weapons across the border.")
+    assert art.events and all(not e.evidence.type_source for e in art.events)
+    typed = type_events(art, art.events, model, load_ontology())
+    assert len(typed) == len(art.events)
+    for ev in typed:
+        assert ev.evidence.type_source in {"lexicon+model", "model"}
+        d = ev.to_dict()["evidence"]
+        assert d["model"]["name"] == "detente-event-type"
+        assert 0.0 <= d["model"]["probability"] <= 1.0
+    # the rules' events alone carry no model keys
+    assert "type_source" not in art.events[0].to_dict()["evidence"]
+    calm = _doc("The first heavy rains of the season fell on the northern hills.")
+    assert type_events(calm, calm.events, model, load_ontology()) == ()
+    assert yield_type(_doc("Ostrana withdrew its troops from the pass.").doc) == "RETREAT"
+    assert yield_type(_doc("Ostrana apologised to Velmora.").doc) == "CONCEDE"

@@ -51,8 +51,10 @@ def score_predictions(gold: Sequence[str], pred: Sequence[str | None]) -> dict[s
     """Top-1 accuracy, macro-F1 over the gold types, per-type F1 and the share with no event."""
     n = len(gold)
     counts: dict[str, Counter[str]] = defaultdict(Counter)
+    pred = [None if p == NONE else p for p in pred]
+    right = [(p or NONE) == g for g, p in zip(gold, pred, strict=True)]
     for g, p in zip(gold, pred, strict=True):
-        if p == g:
+        if (p or NONE) == g:
             counts[g]["tp"] += 1
         else:
             counts[g]["fn"] += 1
@@ -68,9 +70,7 @@ def score_predictions(gold: Sequence[str], pred: Sequence[str | None]) -> dict[s
     macro = sum(v["f1"] for v in per_type.values()) / len(per_type) if per_type else 0.0
     return {
         "n": n,
-        "accuracy": round(sum(g == p for g, p in zip(gold, pred, strict=True)) / n, 4)
-        if n
-        else 0.0,
+        "accuracy": round(sum(right) / n, 4) if n else 0.0,
         "macro_f1": round(macro, 4),
         "no_event": round(sum(p is None for p in pred) / n, 4) if n else 0.0,
         "per_type": per_type,

@@ -49,22 +49,22 @@ def yield_type(sent: Any) -> str:
 
 
 def _candidates(article: Article, sent: Any) -> list[Mention]:
+    # Actor candidates, as in training: every actor mention but places; coded ones first.
     off = article.body_offset
     out = []
     for m in article.mentions:
-        if m.actor is None or not m.actor.code or m.actor.kind == "location":
-            continue
-        if m.via == "context" and m.actor.kind == "person":
+        if m.actor is not None and m.actor.kind == "location":
             continue
         start = m.start + (off if m.field == "text" else 0)
         if sent.start_char <= start < sent.end_char:
             out.append(m)
-    return out
+    return sorted(out, key=lambda m: m.actor is None or not m.actor.code)
 
 
 def _entity(m: Mention) -> Entity:
     ref = m.actor
-    assert ref is not None
+    if ref is None:
+        return Entity(None, None, m.text, span=Span(m.text, m.start, m.end, m.field))
     return Entity(
         code=ref.code,
         sector=ref.sector,
@@ -130,14 +130,11 @@ def _model_event(
         return any(t.idx == start or t.idx <= start < t.idx + len(t) for t in sent if t.i in subj)
 
     actor = next((m for m in cands if in_subject(m)), cands[0])
-    recipient = next(
-        (m for m in cands if m.actor and actor.actor and m.actor.code != actor.actor.code), None
-    )
+    recipient = next((m for m in cands if m is not actor and m.text != actor.text), None)
     sent_span = _field_span(article, sent.start_char, sent.end_char, sent.text)
     trigger = _field_span(article, root.idx, root.idx + len(root), root.text)
     actors = (_entity(actor),)
     recipients = (_entity(recipient),) if recipient is not None else ()
-
     evidence = Evidence(
         sentence=sent.text,
         sentence_span=sent_span,
