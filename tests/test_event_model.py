@@ -145,7 +145,7 @@ def test_training_is_reproducible_and_loads(tmp_path: Path) -> None:
     for name in files:
         assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
     card = json.loads((outs[0] / "model_card.json").read_text())
-    assert card["data"][0]["sentences"] == 24 and card["data"][1]["sentences"] >= 4
+    assert card["data"][0]["sentences"] == 24 and card["data"][1]["sentences"] >= 3
     assert set(card["classes"]) == {"ACCUSE", "AGREE", "ASSAULT", NONE}
     model = EventTypeModel.load(outs[0])
     art = _doc("Ostranan artillery shelled the outskirts of Kellwick.")
@@ -209,7 +209,8 @@ def test_shipped_model_loads_and_types_a_fictional_attack() -> None:
     scores = model.scores(art.doc, [(e.event, e.factual) for e in art.events], has_actor=True)
     assert model.top(scores)[0] == "ASSAULT"
     calm = _doc("The first heavy rains of the season fell on the northern hills.")
-    assert max((s := model.scores(calm.doc)), key=s.get) == NONE
+    calm_scores = model.scores(calm.doc)
+    assert max(calm_scores, key=calm_scores.__getitem__) == NONE
 
 
 def test_stage_prototype_types_rule_events_and_speaks_alone() -> None:

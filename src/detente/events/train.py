@@ -212,9 +212,12 @@ def select_negatives(
 ) -> list[Example]:
     """Draw up to ``limit`` sentences without a political event from a folder of ``*.txt`` news.
 
-    A sentence qualifies when it has at least 6 words, no actor mention of any kind, no rule
-    event, and no lemma that starts a trigger of the lexicon. Articles are visited in a seeded
-    order; at most ``per_article`` sentences are drawn from each (seeded), so many sources mix.
+    A sentence qualifies when it has at least 6 words, no rule event and no lemma that starts a
+    trigger of the lexicon. Two kinds are drawn, half of the cap each: sentences without any
+    actor mention, and sentences with an actor candidate (``group`` ``negative`` and
+    ``negative+actor``): the second kind teaches the model that an actor alone is no event and
+    sets the threshold where the model would speak alone. Articles are visited in a seeded
+    order; at most ``per_article`` sentences of each kind are drawn from each (seeded).
     """
     from .lexicon import load_lexicon
 
@@ -224,38 +227,44 @@ def select_negatives(
         raise EventError(f"negatives folder {corpus}: no *.txt articles", code="E069")
     rng = random.Random(seed)
     rng.shuffle(files)
-    out: list[Example] = []
+    caps = {"negative": limit - limit // 2, "negative+actor": limit // 2}
+    out: dict[str, list[Example]] = {"negative": [], "negative+actor": []}
     for path in files:
-        if len(out) >= limit:
+        if all(len(out[k]) >= caps[k] for k in caps):
             break
         article = code(path.read_text(encoding="utf-8", errors="replace"))
         doc = article.doc
         if doc is None:
             continue
         mentions = _any_mention_spans(article)
-        picked = []
+        picked: dict[str, list[tuple[int, Any, bool]]] = {"negative": [], "negative+actor": []}
         for i, sent in enumerate(doc.sents):
             words = [t for t in sent if t.is_alpha]
             if len(words) < 6 or "\n" in sent.text.strip():
                 continue
             s, e = sent.start_char, sent.end_char
-            if any(s <= a < e or a <= s < b for a, b in mentions):
-                continue
-            rules, _ = sentence_inputs(article, sent)
+            rules, has_actor = sentence_inputs(article, sent)
             if rules or any(lexicon.patterns_at(t.lemma_.lower()) for t in sent):
                 continue
-            picked.append((i, sent))
-        rng.shuffle(picked)
-        for i, sent in sorted(picked[:per_article], key=lambda p: p[0]):
-            out.append(
-                Example(
-                    id=f"{path.stem}#{i}",
-                    label=NONE,
-                    feats=tuple(sentence_features(sent, (), has_actor=False)),
-                    group="negative",
+            if not any(s <= a < e or a <= s < b for a, b in mentions):
+                picked["negative"].append((i, sent, False))
+            elif has_actor:
+                picked["negative+actor"].append((i, sent, True))
+        for kind, pool in picked.items():
+            rng.shuffle(pool)
+            for i, sent, has_actor in sorted(pool[:per_article], key=lambda p: p[0]):
+                if len(out[kind]) >= caps[kind]:
+                    break
+                out[kind].append(
+                    Example(
+                        id=f"{path.stem}#{i}",
+                        label=NONE,
+                        feats=tuple(sentence_features(sent, (), has_actor=has_actor)),
+                        has_actor=has_actor,
+                        group=kind,
+                    )
                 )
-            )
-    return out[:limit]
+    return out["negative"] + out["negative+actor"]
 
 
 def folds(labels: Sequence[str], k: int, seed: int) -> list[int]:
@@ -333,8 +342,7 @@ def calibrate(
 
     The temperature minimises the log loss; the threshold maximises the share of examples
     decided right when the model speaks alone (no rule fired), counting a ``NONE`` example
-    right when nothing is coded. Actor gating is ignored here, so the threshold is set as if
-    every negative had an actor: the cautious side.
+    right when nothing is coded; the model speaks only with an actor candidate, as in the stage.
     """
     temps = [0.1 + 0.05 * i for i in range(39)]
 
@@ -353,7 +361,7 @@ def calibrate(
             if ex.factual_rule_types:
                 continue
             top = max((c for c in p if c != NONE), key=lambda c: p[c])
-            speak = p[top] >= thr and p.get(NONE, 0.0) <= p[top]
+            speak = ex.has_actor and p[top] >= thr and p.get(NONE, 0.0) <= p[top]
             ok += (speak and top == ex.label) or (not speak and ex.label == NONE)
         if ok > best_ok:
             best_t, best_ok = thr, ok
@@ -500,8 +508,9 @@ def train_events(
                 "sha256": digest.hexdigest(),
                 "articles": len(files),
                 "sentences": len(neg),
-                "selection": "no actor mention, no rule event, no lexicon trigger lemma, "
-                ">= 6 words; at most 3 per article; seeded",
+                "selection": "no rule event, no lexicon trigger lemma, >= 6 words; half without "
+                "any actor mention, half with an actor candidate; at most 3 of each per article; "
+                "seeded",
             }
         )
     if len({e.label for e in examples}) < 2:
