@@ -427,7 +427,7 @@ def write_model(
     (out / "model.json").write_text(
         json.dumps(spec, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8"
     )
-    (out / "weights.npz").write_bytes(_npz_bytes({"coef": fitted.coef.astype(np.float32)}))
+    (out / "weights.npz").write_bytes(_npz_bytes({"coef": fitted.coef.astype(np.float16)}))
     (out / "model_card.json").write_text(
         json.dumps(card, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
     )
