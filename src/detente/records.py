@@ -224,8 +224,13 @@ class Evidence:
     context_keywords: tuple[str, ...] = ()
     date_expression: str | None = None
     actor_via: str = ""  # how the actor was found: subject, passive agent, control, ...
+    # Where the type came from when the learned model ran: "lexicon", "model", "lexicon+model";
+    # ``model`` is {"name", "version", "probability"}. Empty while the model is off.
+    type_source: str = ""
+    model: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        typed = {"type_source": self.type_source, "model": self.model} if self.type_source else {}
         return {
             "sentence": self.sentence,
             "sentence_span": self.sentence_span.to_dict(),
@@ -240,7 +245,7 @@ class Evidence:
             "context_keywords": list(self.context_keywords),
             "date_expression": self.date_expression,
             "actor_via": self.actor_via,
-        }
+        } | typed
 
 
 @dataclass(frozen=True, slots=True)

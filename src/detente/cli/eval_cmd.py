@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
@@ -27,6 +28,12 @@ from .app import settings_from
     type=click.Choice(["full", "curated"]),
     help="Actor knowledge: full (curated, then the Phoenix layer; default) or curated.",
 )
+@click.option(
+    "--cv",
+    "cv",
+    type=click.IntRange(min=2),
+    help="events only: cross-validate the learned event-type model on K folds of --gold.",
+)
 @click.pass_context
 def eval_(
     ctx: click.Context,
@@ -36,10 +43,18 @@ def eval_(
     as_json: bool,
     model: str | None,
     kb: str | None,
+    cv: int | None,
 ) -> None:
-    """Score KIND (extraction, actors, events, quotes) on the gold set at --gold."""
+    """Score KIND (extraction, actors, events, quotes, geo) on the gold set at --gold."""
     settings = settings_from(ctx, model=model, kb=kb)
-    result = run_eval(kind, gold, settings, limit=limit)
+    if cv is not None:
+        if kind != "events":
+            raise click.UsageError("--cv applies to `detente eval events` only")
+        from ..eval.events_cv import score_cv
+
+        result = score_cv(Path(gold), settings, k=cv, limit=limit)
+    else:
+        result = run_eval(kind, gold, settings, limit=limit)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))
         return
