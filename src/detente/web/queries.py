@@ -415,6 +415,7 @@ class Repository:
             "mentions": found["mentions"],
             "events": [self._event_row(r) for r in art["events"]],
             "quotes": [self._quote_row(r) for r in art["quotes"]],
+            "places": found["places"],
         }
 
     def quotes(self, filters: QuoteFilters, paging: Paging) -> dict[str, Any]:
