@@ -198,6 +198,10 @@ def test_csv_flattens_actor_and_recipient(con, tmp_path: Path) -> None:
     assert export(con, "csv", path) == 6
     rows = list(csv.DictReader(path.open(encoding="utf-8")))
     assert len(rows) == 6
+    strelsau = next(r for r in rows if r["id"] == "a1/e1")
+    assert (strelsau["location_name"], strelsau["location_country"]) == ("Strelsau", "RUR")
+    assert (strelsau["location_lat"], strelsau["location_via"]) == ("50.1", "clause")
+    assert next(r for r in rows if r["id"] == "a4/e1")["location_name"] == ""
     gov = next(r for r in rows if r["id"] == "a4/e1")
     assert gov["actor_full"] == "RURGOV" and gov["recipient_codes"] == "FRE"
     assert gov["actor_names"] == "Ruritania" and gov["recipient_kb_ids"] == "state:fre"

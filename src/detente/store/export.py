@@ -324,7 +324,9 @@ SELECT e.id, e.event_id, e.article_id, e.date, e.event, e.mode,
           AS recipient_kb_ids,
        e.event_text, e.sentence, e.trigger_text, e.lexicon_entry, e.confidence, e.quote_id,
        l.merged_id, m.num_articles AS merged_num_articles, m.num_sources AS merged_num_sources,
-       a.published, a.source, a.url, a.title, a.story_id
+       a.published, a.source, a.url, a.title, a.story_id,
+       e.location_name, e.location_country, e.location_admin1, e.location_lat, e.location_lon,
+       e.location_geonames_id, e.location_via
 FROM events e
 LEFT JOIN articles a ON a.id = e.article_id
 LEFT JOIN merged_links l ON l.event_id = e.id
