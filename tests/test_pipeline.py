@@ -168,7 +168,17 @@ def test_unknown_stage_name() -> None:
 def test_default_pipeline_versions(nlp) -> None:
     pipe = Pipeline.from_settings(Settings())
     names = [s.name for s in pipe.stages]
-    assert names == ["clean", "language", "nlp", "actors", "places", "events", "quotes", "link"]
+    assert names == [
+        "clean",
+        "language",
+        "nlp",
+        "actors",
+        "places",
+        "events",
+        "locations",
+        "quotes",
+        "link",
+    ]
     assert set(pipe.versions) == set(names)
 
 
