@@ -52,6 +52,8 @@ def events(
     until: str | dt.date | None = None,
     text: str | None = None,
     article_id: str | None = None,
+    location: str | None = None,
+    country: str | None = None,
     all_events: bool = False,
     both_ways: bool = False,
     record: bool = False,
@@ -71,6 +73,8 @@ def events(
         text: words that the evidence sentence or event text contains (case-insensitive;
             every word must occur, not necessarily together).
         article_id: only the events of one article (then in their order in the article).
+        location: only events located at a place of this name (case-insensitive).
+        country: only events located in this country (ISO alpha-3).
         all_events: include non-factual events (negated, hypothetical, future).
         both_ways: with ``actor`` and ``recipient``, the dyad in either direction.
         record: add ``record``, the stored PLOVER record (``Event.to_dict()``, decoded).
@@ -92,6 +96,8 @@ def events(
         until=until,
         text=text,
         article_id=article_id,
+        location=location,
+        country=country,
         all_events=all_events,
         both_ways=both_ways,
     )

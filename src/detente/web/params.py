@@ -52,6 +52,8 @@ class EventFilters:
     end: str | None = None
     q: str | None = None
     article: str | None = None
+    location: str | None = None
+    country: str | None = None
     all_events: bool = False
 
     def as_query(self) -> dict[str, str]:
@@ -125,6 +127,17 @@ def event_filters(
     article: Annotated[
         str | None, Query(description="Only events of this article id.", max_length=200)
     ] = None,
+    location: Annotated[
+        str | None,
+        Query(description="Only events located at this place name, e.g. Moscow.", max_length=200),
+    ] = None,
+    country: Annotated[
+        str | None,
+        Query(
+            description="Only events located in this country (ISO 3166-1 alpha-3), e.g. RUS.",
+            pattern=r"^(|[A-Za-z]{3})$",
+        ),
+    ] = None,
     all_events: Annotated[
         bool,
         Query(
@@ -143,6 +156,8 @@ def event_filters(
         end=end.isoformat() if end else None,
         q=_blank(q),
         article=_blank(article),
+        location=_blank(location),
+        country=_code(country),
         all_events=all_events,
     )
 
