@@ -39,6 +39,15 @@ def _regions(article: Article) -> list[tuple[int, int]]:
     return [(0, len(article.doc_text))]
 
 
+def _same_sentence(text: str, lo: int, hi: int) -> bool:
+    """True when no sentence end or line break lies between ``lo`` and ``hi``."""
+    between = text[lo:hi]
+    if "\n" in between:
+        return False
+    # a closing mark may carry the previous quote's final stop: look only at the gap
+    return not any(ch in between.strip("”’\"' ") for ch in ".?!;") and len(between) < 300
+
+
 def _quote_text(doc_text: str, segments: list[tuple[int, int]]) -> str:
     parts = []
     for i, (s, e) in enumerate(segments):
@@ -77,6 +86,15 @@ def extract_quotes(article: Article, lexicon: ReportingLexicon | None = None) ->
             and cand.start - last[0] <= INHERIT_WINDOW
         ):
             speaker = dataclasses.replace(last[1], via="previous-quote")
+        if (
+            speaker is None
+            and cand.how == "unattributed"
+            and last is not None
+            and _same_sentence(text, last[0], cand.start)
+        ):
+            # “a lifetime politician” who “has never ...”: a later quote of the same sentence
+            # belongs to the speaker of the earlier one
+            speaker = dataclasses.replace(last[1], via="same-sentence")
         if speaker is None and cand.inherit and cand.confidence < 0.5:
             continue
         quote = _make_quote(article, text, cand, speaker, len(quotes))

@@ -44,6 +44,8 @@ __all__ = [
     "with_speaker",
 ]
 
+#: Reporting verbs whose subject "it" is a text or a body that speaks, not an expletive.
+_IT_SAYS = frozenset({"say", "add", "write", "state", "read", "report", "note", "conclude"})
 STOP = frozenset({".", "?", "!", ";"})
 NOT_SPEAKERS = frozenset({"it", "this", "that", "there", "you", "what", "which", "who"})
 
@@ -159,7 +161,12 @@ class QuoteContext:
                 subj = prev
         if subj is not None and subj.i < verb.i:
             subj = self.after_break(subj, verb)
-        if subj is None or self.owner[subj.i] != -1 or subj.lower_ in NOT_SPEAKERS:
+        if subj is None or self.owner[subj.i] != -1:
+            return None
+        if subj.lower_ in NOT_SPEAKERS and not (
+            # "“...,” it added": an article or a body that was named before speaks
+            subj.lower_ == "it" and subj.dep_ == "nsubj" and verb.lemma_.lower() in _IT_SAYS
+        ):
             return None
         if subj.lower_ in self.lex.nouns:
             # "A statement from the Kremlin said ...", "Varn's remarks suggested ...": the
