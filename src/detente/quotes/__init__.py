@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from typing import Any
 
 from ..config import Settings
 from ..records import Article, Entity, ErrorPolicy, Event, Quote, Span, Speaker
@@ -79,6 +80,8 @@ def extract_quotes(article: Article, lexicon: ReportingLexicon | None = None) ->
     last: tuple[int, Speaker] | None = None
     for cand in cands:
         speaker = _speaker(article, cand, resolver)
+        if speaker is not None and cand.speaker_head is not None:
+            speaker = _first_person(doc, cand.speaker_head, speaker, quotes, article, resolver)
         if (
             speaker is None
             and cand.inherit
@@ -106,6 +109,37 @@ def extract_quotes(article: Article, lexicon: ReportingLexicon | None = None) ->
     return tuple(quotes)
 
 
+def _first_person(
+    doc: Any,
+    head: int,
+    speaker: Speaker,
+    quotes: list[Quote],
+    article: Article,
+    resolver: SpeakerResolver,
+) -> Speaker:
+    """``“I told them we would go,” Varn said``: an "I"/"we" speaker inside an earlier quote is
+    that quote's speaker."""
+    if doc[head].lower_ not in resolver.slex.first_person:
+        return speaker
+    pos = doc[head].idx
+    for q in reversed(quotes):
+        outer = q.speaker
+        if outer is None or q.kind != "direct":
+            continue
+        pieces = q.segments or (Span(q.text, q.start, q.end, q.field),)
+        for p in pieces:
+            base = article.body_offset if p.field == "text" else 0
+            if p.start + base <= pos < p.end + base:
+                return dataclasses.replace(
+                    speaker,
+                    name=outer.name,
+                    actor=outer.actor,
+                    via="quote-speaker",
+                    kind=outer.kind,
+                )
+    return speaker
+
+
 def _speaker(article: Article, cand: Candidate, resolver: SpeakerResolver) -> Speaker | None:
     if cand.speaker_head is None or cand.speaker_span is None:
         return None
@@ -122,6 +156,7 @@ def _speaker(article: Article, cand: Candidate, resolver: SpeakerResolver) -> Sp
         actor=res.actor,
         field=span.field,
         via=res.via,
+        kind=res.kind,
     )
 
 
