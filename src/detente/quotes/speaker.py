@@ -243,6 +243,10 @@ class SpeakerResolver:
         words = name.split()
         if words and words[-1].lower() in self.honorifics:
             return self.honorifics[words[-1].lower()]
+        if actor is not None and actor.kb_id:
+            # a knowledge-base person: the actor stage already matched pronouns on the KB's
+            # gender; a first-name guess ("Rand" reads female) must not overrule it
+            return None
         for candidate in (name, actor.name if actor and actor.kind == "person" else None):
             if candidate:
                 g = gender_of(candidate, self.slex)
