@@ -186,7 +186,9 @@ class SpeakerResolver:
                     res = Resolved(name or alt.name, alt.actor, "appos")
                     break
         want = self.slex.pronoun_gender(htok.lower_)
-        if want is not None and res.name and self._gender(res.name, res.actor) not in (None, want):
+        # the actor stage's own pronoun links already agree with the KB's gender
+        trusted = res.actor if res.via == "pronoun" else None
+        if want is not None and res.name and self._gender(res.name, trusted) not in (None, want):
             # "she said" is not the man named last: the nearest person of her gender
             alt_person = self._person_of_gender(lo, want)
             if alt_person is not None:
