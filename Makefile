@@ -57,7 +57,7 @@ bench-stages: $(STAMP)
 MODEL_DATE ?= $(shell date +%F)
 model: $(STAMP)
 	$(BIN)/detente train events --gold ../shared/gold/plv-train.jsonl \
-	  --gold ../shared/gold/plover-gsr-dev.jsonl --negatives ../shared/corpora/polnear-news \
+	  --negatives ../shared/corpora/polnear-news \
 	  --max-negatives 500 --seed 20261201 --date $(MODEL_DATE) --out src/detente/events/model
 
 clean:

@@ -407,6 +407,7 @@ def test_a_version_1_database_is_upgraded_with_nothing_lost(tmp_path: Path) -> N
     # version 1 did not store a speaker's offsets, its actor's name, the segments or the rule
     q1["speaker"].update(start=None, end=None, field=None)
     q1["speaker"]["actor"]["name"] = None
+    q1["speaker"]["kind"] = None  # nor the speaker's kind
     assert q1["segments"] == [] and q1["rule"] == ""
     (record,) = con.execute("SELECT record FROM quotes WHERE id = 'a1/q1'").fetchone()
     assert json.loads(record) == q1

@@ -334,6 +334,9 @@ class Speaker:
     actor: ActorRef | None
     field: Field = "text"
     via: str = ""
+    #: person, organisation, group (officials, experts: never a named person), pronoun (left
+    #: unresolved) or unknown
+    kind: str = "unknown"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -344,6 +347,7 @@ class Speaker:
             "name": self.name,
             "actor": self.actor.to_dict() if self.actor else None,
             "via": self.via,
+            "kind": self.kind,
         }
 
 

@@ -23,7 +23,8 @@ _MENTION_RECORD = """json_object(
 
 # The record of a version-1 quote (``Quote.to_dict()``). Version 1 did not store a quote's
 # segments, its rule, its speaker's offsets and field or the name of the speaker's actor: they
-# come out empty ([], "", null). Nor did it tell topics from words said: ``topic`` is false.
+# come out empty ([], "", null). Nor did it tell topics from words said (``topic`` false) or
+# know a speaker's kind (null).
 _QUOTE_RECORD = """json_object(
     'id', quote_id, 'text', text, 'start', start, 'end', "end", 'field', coalesce(field, 'text'),
     'kind', kind,
@@ -34,7 +35,7 @@ _QUOTE_RECORD = """json_object(
         'actor', CASE WHEN speaker_kind IS NULL THEN NULL ELSE json_object(
             'code', speaker_code, 'sector', speaker_sector, 'name', NULL,
             'kind', speaker_kind, 'kb_id', speaker_kb_id) END,
-        'via', coalesce(speaker_via, '')) END,
+        'via', coalesce(speaker_via, ''), 'kind', NULL) END,
     'confidence', round(coalesce(confidence, 0.0), 3),
     'event_ids', coalesce(event_ids, []::VARCHAR[]), 'segments', []::JSON[], 'rule', '',
     'topic', false)"""
