@@ -29,6 +29,20 @@ from .app import settings_from
     help="Actor knowledge: full (curated, then the Phoenix layer; default) or curated.",
 )
 @click.option(
+    "--event-model",
+    "event_model",
+    type=click.Path(exists=True, file_okay=False),
+    metavar="DIR",
+    help="Score with this learned event-type model directory.",
+)
+@click.option(
+    "--no-event-model",
+    "no_event_model",
+    is_flag=True,
+    default=None,
+    help="Score with event types from the trigger lexicon alone (no learned model).",
+)
+@click.option(
     "--cv",
     "cv",
     type=click.IntRange(min=2),
@@ -43,10 +57,14 @@ def eval_(
     as_json: bool,
     model: str | None,
     kb: str | None,
+    event_model: str | None,
+    no_event_model: bool | None,
     cv: int | None,
 ) -> None:
     """Score KIND (extraction, actors, events, quotes, geo) on the gold set at --gold."""
-    settings = settings_from(ctx, model=model, kb=kb)
+    settings = settings_from(
+        ctx, model=model, kb=kb, event_model=event_model, no_event_model=no_event_model
+    )
     if cv is not None:
         if kind != "events":
             raise click.UsageError("--cv applies to `detente eval events` only")
