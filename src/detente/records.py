@@ -162,7 +162,12 @@ class Mention:
 
 @dataclass(frozen=True, slots=True)
 class Entity:
-    """A PLOVER entity: an actor or recipient of an event."""
+    """A PLOVER entity: an actor or recipient of an event.
+
+    ``country_via`` says where the country of an agent the actor stage left without one came
+    from (``phrase``, ``place``, ``dateline``, ``article``; see docs/events.md), else None.
+    ``kind`` ``unknown`` is a named actor the knowledge base does not know (``code`` null).
+    """
 
     code: str | None
     sector: str | None
@@ -171,6 +176,7 @@ class Entity:
     kind: str | None = None
     kb_id: str | None = None
     span: Span | None = None
+    country_via: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -180,6 +186,7 @@ class Entity:
             "name": self.name,
             "kind": self.kind,
             "kb_id": self.kb_id,
+            "country_via": self.country_via,
         }
 
 
@@ -200,6 +207,7 @@ class Evidence:
     context_keywords: tuple[str, ...] = ()
     date_expression: str | None = None
     actor_via: str = ""  # how the actor was found: subject, passive agent, control, ...
+    actor_unknown: bool = False  # an agentless passive or nominal: nobody named did it
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -216,6 +224,7 @@ class Evidence:
             "context_keywords": list(self.context_keywords),
             "date_expression": self.date_expression,
             "actor_via": self.actor_via,
+            "actor_unknown": self.actor_unknown,
         }
 
 
