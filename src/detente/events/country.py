@@ -10,7 +10,8 @@ takes its country from the context, in this order (the step is the entity's ``co
 2. ``place``: the place where the event happens, a place after in/at/near/outside/... of the
    trigger's clause ("clashed with police in Saltmarsh"), else the one country of the places
    named in the sentence;
-3. ``dateline``: the place of a wire dateline ("DROVNIK (Reuters) —");
+3. ``dateline``: the place of a wire dateline ("DROVNIK (Reuters) —": the places stage's
+   ``meta["dateline_country"]``, else a dateline place still at the start of the text);
 4. ``article``: the article's dominant country, a strict winner (:func:`main_country` of its
    places, the rule of :func:`detente.geo.main_country`, which the layer contract keeps out of
    reach of the events package; else the state most named by the actor stage).
@@ -79,7 +80,8 @@ def place_maps(
     off = article.body_offset
     places: dict[int, str] = {}
     demonyms: dict[int, str] = {}
-    dateline: str | None = None
+    # the places stage resolves the dateline the cleaner took off ("BEIRUT (Reuters) -")
+    dateline: str | None = article.meta.get("dateline_country") or None
     lead = len(article.text) - len(article.text.lstrip())
     for p in article.places:
         if not p.country:
@@ -102,14 +104,19 @@ def place_maps(
         ref = mentions[m].actor
         if ref is not None and ref.code:
             places.setdefault(i, ref.code)
-            mention = mentions[m]
-            if (
-                dateline is None
-                and mention.field == "text"
-                and mention.start <= lead + 1
-                and _DATELINE_TAIL.match(article.text[mention.end : mention.end + 40])
-            ):
-                dateline = ref.code
+    for mention in mentions:
+        ref = mention.actor
+        if (
+            dateline is None
+            and ref is not None
+            and ref.code
+            and len(ref.code) == 3
+            and ref.kind in ("state", "location")
+            and mention.field == "text"
+            and mention.start <= lead + 1
+            and _DATELINE_TAIL.match(article.text[mention.end : mention.end + 40])
+        ):
+            dateline = ref.code  # the actor stage's reading of "DROVNIK (Reuters) —"
     dominant = main_country(article.places)
     if dominant is None:
         counts = Counter(

@@ -139,9 +139,11 @@ class EventExtractor:
         art = index.article
         mentions = index.mentions
         unknown = False
+        place: str | None = None
         if not trig.actor:
             # "five civilians were killed in a shelling": an event by an unnamed actor
-            if not unknown_actor_ok(index, trig, event_place(index, trig, attached=True)):
+            place = event_place(index, trig, attached=True)
+            if not unknown_actor_ok(index, trig, place):
                 return None
             unknown = True
             trig.actor_via = "unknown"
@@ -162,8 +164,8 @@ class EventExtractor:
         recipients = tuple(r for _, r in pairs)
         if not self._valid(trig, unknown):
             return None
-        if not unknown and not any(e.code for e in actors + recipients):
-            return None  # nobody placed: "nationals blew up a plane" with no country in sight
+        if unknown and not place and not any(r.code for r in recipients):
+            return None  # "five soldiers were wounded in an ambush": nobody and nowhere known
         trigger_spans = tuple(art.span(t.idx, t.idx + len(t.text)) for t in trig.tokens)
         # spaCy's sentence keeps the whitespace after it (paragraph breaks): the evidence does not
         sent_span = art.span(sent.start_char, sent.start_char + len(sent.text.rstrip()))

@@ -134,11 +134,17 @@ def _event_where(
     article_id: str | None = None,
     all_events: bool = False,
     both_ways: bool = False,
+    known_actors: bool = False,
 ) -> tuple[str, list[Any]]:
     where: list[str] = []
     params: list[Any] = []
     if not all_events:
         where.append("e.factual")
+    if known_actors:
+        # events by an unnamed actor ("civilians were killed in a shelling") have no actor entity
+        where.append(
+            "EXISTS (SELECT 1 FROM event_entities x WHERE x.event_id = e.id AND x.role = 'actor')"
+        )
     if both_ways and actor and recipient:
         # the dyad in either direction: (actor -> recipient) or (recipient -> actor)
         pair = []
@@ -205,6 +211,7 @@ def events(
     article_id: str | None = None,
     all_events: bool = False,
     both_ways: bool = False,
+    known_actors: bool = False,
     record: bool = False,
     limit: int = 50,
     offset: int = 0,
@@ -224,6 +231,7 @@ def events(
         article_id: only the events of one article (then in their order in the article).
         all_events: include non-factual events (negated, hypothetical, future).
         both_ways: with ``actor`` and ``recipient``, the dyad in either direction.
+        known_actors: leave out events by an unnamed actor (``evidence.actor_unknown``).
         record: add ``record``, the stored PLOVER record (``Event.to_dict()``, decoded).
         limit, offset: paging.
 
@@ -245,6 +253,7 @@ def events(
         article_id=article_id,
         all_events=all_events,
         both_ways=both_ways,
+        known_actors=known_actors,
     )
     cols = f"{_EVENT_COLS}, e.record" if record else _EVENT_COLS
     order = "e.idx" if article_id else "e.date DESC NULLS LAST, e.article_id, e.idx"

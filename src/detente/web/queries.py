@@ -207,6 +207,7 @@ class Repository:
             "text": f.q,
             "article_id": f.article,
             "all_events": f.all_events,
+            "known_actors": f.known_actors,
         }
 
     @staticmethod
