@@ -379,6 +379,8 @@ def _place(index: DocIndex, trig: Trigger) -> list[int]:
                         continue
                     for tok in phrase(p, PHRASE_PREPS):
                         m = index.tok2mention.get(tok.i, index.loc2mention.get(tok.i))
+                        # a town the places stage found ("shelled villages in Harrowgate")
+                        m = index.geo2mention.get(tok.i) if m is None else m
                         if m is not None and m not in trig.actor:
                             return [m]
     return []

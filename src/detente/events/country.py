@@ -27,7 +27,7 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from ..records import Article, Mention, Place
+from ..records import ActorRef, Article, Mention, Place
 from ..syntax import phrase
 from .structure import actor_words
 from .words import PHRASE_PREPS
@@ -38,7 +38,14 @@ if TYPE_CHECKING:
     from .index import DocIndex
     from .triggers import Trigger
 
-__all__ = ["PlaceMaps", "event_place", "infer_country", "main_country", "place_maps"]
+__all__ = [
+    "PlaceMaps",
+    "event_place",
+    "infer_country",
+    "main_country",
+    "place_maps",
+    "place_mentions",
+]
 
 #: After a dateline's place: an optional ", Region", then "(Agency)" or a dash.
 _DATELINE_TAIL = re.compile(r"^(?:,\s*[A-Za-z .]{2,30})?\s*(?:\(|—|–|-{1,2}\s)")
@@ -71,6 +78,33 @@ class PlaceMaps:
         self.demonyms = demonyms
         self.dateline = dateline
         self.dominant = dominant
+
+
+def place_mentions(
+    article: Article,
+    doc: Doc,
+    mentions: list[Mention],
+    tok2mention: dict[int, int],
+    loc2mention: dict[int, int],
+) -> dict[int, int]:
+    """The places stage's towns and regions that the actor stage did not name ("shelled
+    villages in Harrowgate") as location mentions: appended to ``mentions`` (the index's own
+    list); returns token -> mention. They only stand for the state where a force or measure is
+    applied (the place-targeted recipient fallback), not for the actors found in them."""
+    off = article.body_offset
+    out: dict[int, int] = {}
+    for p in article.places:
+        if not p.country or p.via == "demonym" or p.feature not in ("city", "admin1"):
+            continue
+        base = off if p.field == "text" else 0
+        span = doc.char_span(base + p.start, base + p.end, alignment_mode="expand")
+        if span is None or any(t.i in tok2mention or t.i in loc2mention for t in span):
+            continue
+        ref = ActorRef(code=p.country, name=p.name, kind="location")
+        mentions.append(Mention(p.text, p.start, p.end, ref, "place", field=p.field))
+        for tok in span:
+            out[tok.i] = len(mentions) - 1
+    return out
 
 
 def place_maps(
@@ -210,6 +244,8 @@ def event_place(index: DocIndex, trig: Trigger, attached: bool = False) -> str |
                     if p.dep_ != "pobj":
                         continue
                     for tok in phrase(p, PHRASE_PREPS):
+                        if tok.dep_ == "poss" or tok.pos_ != "PROPN":
+                            continue  # "outside Ostrana's embassy" is not in Ostrana
                         found = _token_country(index, tok, demonyms=False, placed=True)
                         if found:
                             return found

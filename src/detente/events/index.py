@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..records import ActorRef, Article, Mention
 from ..syntax import conjuncts, phrase, subject
-from .country import PlaceMaps, place_maps
+from .country import PlaceMaps, place_maps, place_mentions
 from .structure import actor_words, dyad_adjectives, group_references
 from .words import PHRASE_PREPS, SPEECH_VERBS
 
@@ -54,6 +54,8 @@ class DocIndex:
     #: token -> the pair it stands for ("the two sides", both halves of "Velmoran-Ostranan")
     groups: dict[int, list[int]] = field(default_factory=dict)
     places: PlaceMaps = field(default_factory=lambda: PlaceMaps({}, {}, None, None))
+    #: token -> a location mention made from the places stage's towns and regions
+    geo2mention: dict[int, int] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -84,6 +86,7 @@ class DocIndex:
         ).items():
             index.groups.setdefault(tok, pair)
         index.places = place_maps(article, doc, mentions, loc2mention)
+        index.geo2mention = place_mentions(article, doc, mentions, tok2mention, loc2mention)
         return index
 
     def sentences(self) -> Iterator[tuple[int, int]]:
