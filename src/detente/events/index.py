@@ -81,10 +81,9 @@ class DocIndex:
             loc2mention=loc2mention,
         )
         index.groups = dyad_adjectives(article, doc, tok2mention, mentions)
-        for tok, pair in group_references(
-            doc, list(index.sentences()), tok2mention, mentions
-        ).items():
-            index.groups.setdefault(tok, pair)
+        refs = group_references(doc, list(index.sentences()), tok2mention, mentions)
+        for i, pair in refs.items():
+            index.groups.setdefault(i, pair)
         index.places = place_maps(article, doc, mentions, loc2mention)
         index.geo2mention = place_mentions(article, doc, mentions, tok2mention, loc2mention)
         return index

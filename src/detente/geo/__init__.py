@@ -16,9 +16,9 @@ __all__ = [
     "Gazetteer",
     "GeoEntry",
     "PlaceStage",
+    "dateline_country",
     "load_gazetteer",
     "main_country",
-    "dateline_country",
     "normalise",
     "resolve_places",
 ]
