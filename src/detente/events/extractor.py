@@ -159,7 +159,7 @@ class EventExtractor:
         actors = tuple(self._entity(index, trig, m) for m in trig.actor)
         pairs = [(m, self._entity(index, trig, m)) for m in trig.recipient]
         # no self-directed events: "Kono defended Japan's position" has no JPN GOV -> JPN
-        pairs = [(m, r) for m, r in pairs if not self_directed(r, actors)]
+        pairs = [(m, r) for m, r in pairs if not self_directed(r, actors, trig.event)]
         trig.recipient = [m for m, _ in pairs]
         recipients = tuple(r for _, r in pairs)
         if not self._valid(trig, unknown):

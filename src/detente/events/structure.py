@@ -63,6 +63,7 @@ class ActorWords:
     dyad_prefixes: dict[str, str]
     prep_recipients: dict[str, frozenset[str]]
     state_sectors: frozenset[str]
+    own_place_events: frozenset[str]
     meeting_preps: frozenset[str]
     version: str
 
@@ -106,6 +107,7 @@ def actor_words() -> ActorWords:
         dyad_prefixes={str(k).lower(): str(v) for k, v in table("dyad_prefixes").items()},
         prep_recipients=preps,
         state_sectors=frozenset(str(v).upper() for v in data.get("state_sectors") or ()),
+        own_place_events=frozenset(str(v) for v in data.get("own_place_events") or ()),
         meeting_preps=words("meeting_preps"),
         version=str(data.get("version", 0)),
     )
@@ -257,13 +259,13 @@ def unknown_actor_ok(index: DocIndex, trig: Trigger, place: str | None) -> bool:
 
 
 # ---------------------------------------------------------------------- self-directed
-def self_directed(recipient: Entity, actors: tuple[Entity, ...]) -> bool:
+def self_directed(recipient: Entity, actors: tuple[Entity, ...], event: str = "") -> bool:
     """True when ``recipient`` is the actor itself.
 
     That is: an actor's own KB entry (same sector); the bare state of the country of an actor
     that is the state, a person or one of its ``state_sectors`` ("Kono defended Japan's
-    position": no JPN GOV -> JPN; a place, "a curfew in Saltmarsh", still stands for its
-    government); or an agent whose country was only inferred (``country_via``) as the actor's
+    position": no JPN GOV -> JPN; a place at home, "visited Missouri", neither, except for the
+    events of ``own_place_events``: "a curfew in Saltmarsh" still stands for its government); or an agent whose country was only inferred (``country_via``) as the actor's
     own, with the actor's sector or for a bare state ("the US would not meet hostage-takers'
     demands" gives no USA -> USA CRM). "The Saltmarsh Front (XVM REB) attacked Velmora" and
     "police (XVM COP) dispersed protesters (XVM OPP)" remain.
@@ -280,6 +282,13 @@ def self_directed(recipient: Entity, actors: tuple[Entity, ...]) -> bool:
             a.sector is None and a.kind in ("state", "person", None)
         )
         if recipient.sector is None and recipient.kind == "state" and stately:
+            return True
+        if (
+            recipient.sector is None
+            and recipient.kind == "location"
+            and stately
+            and event not in actor_words().own_place_events
+        ):
             return True
         if recipient.country_via and (a.sector == recipient.sector or a.sector is None):
             return True
