@@ -12,9 +12,10 @@ takes its country from the context, in this order (the step is the entity's ``co
    named in the sentence;
 3. ``dateline``: the place of a wire dateline ("DROVNIK (Reuters) —": the places stage's
    ``meta["dateline_country"]``, else a dateline place still at the start of the text);
-4. ``article``: the article's dominant country, a strict winner (:func:`main_country` of its
-   places, the rule of :func:`detente.geo.main_country`, which the layer contract keeps out of
-   reach of the events package; else the state most named by the actor stage).
+4. ``article``: the article's dominant country, a strict winner
+   (:func:`detente.events.places.main_country` of its places, the rule of
+   :func:`detente.geo.main_country`, which the layer contract keeps out of reach of the events
+   package; else the state most named by the actor stage).
 
 Else the agent keeps ``code: null`` and its sector. Places are the places stage's
 ``article.places`` (demonyms only count in the phrase) and the actor stage's location mentions
@@ -23,147 +24,21 @@ Else the agent keeps ``code: null`` and its sector. Places are the places stage'
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from typing import TYPE_CHECKING
 
-from ..records import ActorRef, Article, Mention, Place
 from ..syntax import phrase
 from .structure import actor_words
 from .words import PHRASE_PREPS
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Token
 
     from .index import DocIndex
     from .triggers import Trigger
 
-__all__ = [
-    "PlaceMaps",
-    "event_place",
-    "infer_country",
-    "main_country",
-    "place_maps",
-    "place_mentions",
-]
+__all__ = ["event_place", "infer_country"]
 
-#: After a dateline's place: an optional ", Region", then "(Agency)" or a dash.
-_DATELINE_TAIL = re.compile(r"^(?:,\s*[A-Za-z .]{2,30})?\s*(?:\(|—|–|-{1,2}\s)")
 _OWN_PREPS = ("in", "from", "of")
-
-
-def main_country(places: tuple[Place, ...]) -> str | None:
-    """The article's most named country among its places (demonyms count half)."""
-    counts: dict[str, float] = {}
-    for p in places:
-        if p.country:
-            counts[p.country] = counts.get(p.country, 0.0) + (0.5 if p.via == "demonym" else 1.0)
-    ranked = sorted(counts.values(), reverse=True)
-    if not ranked or (len(ranked) > 1 and ranked[0] == ranked[1]):
-        return None  # no country dominates
-    return max(counts, key=lambda c: counts[c])
-
-
-class PlaceMaps:
-    """Token -> country of the article's places, its demonyms, dateline and dominant country."""
-
-    def __init__(
-        self,
-        places: dict[int, str],
-        demonyms: dict[int, str],
-        dateline: str | None,
-        dominant: str | None,
-    ) -> None:
-        self.places = places
-        self.demonyms = demonyms
-        self.dateline = dateline
-        self.dominant = dominant
-
-
-def place_mentions(
-    article: Article,
-    doc: Doc,
-    mentions: list[Mention],
-    tok2mention: dict[int, int],
-    loc2mention: dict[int, int],
-) -> dict[int, int]:
-    """The places stage's towns and regions that the actor stage did not name ("shelled
-    villages in Harrowgate") as location mentions: appended to ``mentions`` (the index's own
-    list); returns token -> mention. They only stand for the state where a force or measure is
-    applied (the place-targeted recipient fallback), not for the actors found in them."""
-    off = article.body_offset
-    out: dict[int, int] = {}
-    for p in article.places:
-        if not p.country or p.via == "demonym" or p.feature not in ("city", "admin1"):
-            continue
-        base = off if p.field == "text" else 0
-        span = doc.char_span(base + p.start, base + p.end, alignment_mode="expand")
-        if span is None or any(t.i in tok2mention or t.i in loc2mention for t in span):
-            continue
-        ref = ActorRef(code=p.country, name=p.name, kind="location")
-        mentions.append(Mention(p.text, p.start, p.end, ref, "place", field=p.field))
-        for tok in span:
-            out[tok.i] = len(mentions) - 1
-    return out
-
-
-def place_maps(
-    article: Article, doc: Doc, mentions: list[Mention], loc2mention: dict[int, int]
-) -> PlaceMaps:
-    """Build the place look-ups of an article once (see :class:`PlaceMaps`)."""
-    off = article.body_offset
-    places: dict[int, str] = {}
-    demonyms: dict[int, str] = {}
-    # the places stage resolves the dateline the cleaner took off ("BEIRUT (Reuters) -")
-    dateline: str | None = article.meta.get("dateline_country") or None
-    lead = len(article.text) - len(article.text.lstrip())
-    for p in article.places:
-        if not p.country:
-            continue
-        base = off if p.field == "text" else 0
-        span = doc.char_span(base + p.start, base + p.end, alignment_mode="expand")
-        if span is None:
-            continue
-        target = demonyms if p.via == "demonym" else places
-        for tok in span:
-            target.setdefault(tok.i, p.country)
-        if (
-            p.via != "demonym"
-            and p.field == "text"
-            and p.start <= lead + 1
-            and _DATELINE_TAIL.match(article.text[p.end : p.end + 40])
-        ):
-            dateline = p.country
-    for i, m in loc2mention.items():
-        ref = mentions[m].actor
-        if ref is not None and ref.code:
-            places.setdefault(i, ref.code)
-    for mention in mentions:
-        ref = mention.actor
-        if (
-            dateline is None
-            and ref is not None
-            and ref.code
-            and len(ref.code) == 3
-            and ref.kind in ("state", "location")
-            and mention.field == "text"
-            and mention.start <= lead + 1
-            and _DATELINE_TAIL.match(article.text[mention.end : mention.end + 40])
-        ):
-            dateline = ref.code  # the actor stage's reading of "DROVNIK (Reuters) —"
-    dominant = main_country(article.places)
-    if dominant is None:
-        counts = Counter(
-            m.actor.code
-            for m in mentions
-            if m.actor is not None
-            and m.actor.code
-            and len(m.actor.code) == 3
-            and m.actor.kind in ("state", "location")
-        )
-        top = counts.most_common(2)
-        dominant = top[0][0] if top and (len(top) == 1 or top[0][1] > top[1][1]) else None
-    return PlaceMaps(places, demonyms, dateline, dominant)
 
 
 def _token_country(index: DocIndex, tok: Token, demonyms: bool, placed: bool = False) -> str | None:

@@ -39,7 +39,7 @@ from .index import DocIndex, distinct, uncoded_actor
 from .lexicon import Lexicon, Pattern
 from .modes import derive, mark_modes
 from .ontology import Ontology
-from .structure import self_directed, unknown_actor_ok
+from .roles import self_directed, unknown_actor_ok
 from .triggers import Trigger, choose, match
 from .words import VIOLENT_CONTEXTS
 
@@ -159,7 +159,7 @@ class EventExtractor:
         actors = tuple(self._entity(index, trig, m) for m in trig.actor)
         pairs = [(m, self._entity(index, trig, m)) for m in trig.recipient]
         # no self-directed events: "Kono defended Japan's position" has no JPN GOV -> JPN
-        pairs = [(m, r) for m, r in pairs if not self_directed(r, actors, trig.event)]
+        pairs = [(m, r) for m, r in pairs if not self_directed(r, actors, trig.entry.event)]
         trig.recipient = [m for m, _ in pairs]
         recipients = tuple(r for _, r in pairs)
         if not self._valid(trig, unknown):

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..records import ActorRef, Article, Mention
 from ..syntax import conjuncts, phrase, subject
-from .country import PlaceMaps, place_maps, place_mentions
+from .places import PlaceMaps, place_maps, place_mentions
 from .structure import actor_words, dyad_adjectives, group_references
 from .words import PHRASE_PREPS, SPEECH_VERBS
 
