@@ -571,7 +571,7 @@ def test_code_really_codes(client: TestClient) -> None:
     )
     assert resp.status_code == 200
     body = resp.json()
-    assert set(body) == {"article", "mentions", "events", "quotes", "rejected"}
+    assert set(body) == {"article", "mentions", "events", "quotes", "places", "rejected"}
     assert body["article"]["published"] == "2017-11-24"
 
 
