@@ -186,7 +186,12 @@ class Mention:
 
 @dataclass(frozen=True, slots=True)
 class Entity:
-    """A PLOVER entity: an actor or recipient of an event."""
+    """A PLOVER entity: an actor or recipient of an event.
+
+    ``country_via`` says where the country of an agent the actor stage left without one came
+    from (``phrase``, ``place``, ``dateline``, ``article``; see docs/events.md), else None.
+    ``kind`` ``unknown`` is a named actor the knowledge base does not know (``code`` null).
+    """
 
     code: str | None
     sector: str | None
@@ -195,6 +200,7 @@ class Entity:
     kind: str | None = None
     kb_id: str | None = None
     span: Span | None = None
+    country_via: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -204,6 +210,7 @@ class Entity:
             "name": self.name,
             "kind": self.kind,
             "kb_id": self.kb_id,
+            "country_via": self.country_via,
         }
 
 
@@ -224,13 +231,13 @@ class Evidence:
     context_keywords: tuple[str, ...] = ()
     date_expression: str | None = None
     actor_via: str = ""  # how the actor was found: subject, passive agent, control, ...
-    # Where the type came from when the learned model ran: "lexicon", "model", "lexicon+model";
-    # ``model`` is {"name", "version", "probability"}. Empty while the model is off.
-    type_source: str = ""
+    actor_unknown: bool = False  # an agentless passive or nominal: nobody named did it
+    # Where the type came from: "lexicon" (the rules alone), "model" or "lexicon+model" (the
+    # learned model decided); ``model`` is {"name", "version", "probability"} when it ran.
+    type_source: str = "lexicon"
     model: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        typed = {"type_source": self.type_source, "model": self.model} if self.type_source else {}
         return {
             "sentence": self.sentence,
             "sentence_span": self.sentence_span.to_dict(),
@@ -245,7 +252,10 @@ class Evidence:
             "context_keywords": list(self.context_keywords),
             "date_expression": self.date_expression,
             "actor_via": self.actor_via,
-        } | typed
+            "actor_unknown": self.actor_unknown,
+            "type_source": self.type_source,
+            "model": self.model,
+        }
 
 
 @dataclass(frozen=True, slots=True)

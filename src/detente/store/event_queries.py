@@ -56,6 +56,7 @@ def events(
     country: str | None = None,
     all_events: bool = False,
     both_ways: bool = False,
+    known_actors: bool = False,
     record: bool = False,
     limit: int = 50,
     offset: int = 0,
@@ -77,6 +78,7 @@ def events(
         country: only events located in this country (ISO alpha-3).
         all_events: include non-factual events (negated, hypothetical, future).
         both_ways: with ``actor`` and ``recipient``, the dyad in either direction.
+        known_actors: leave out events by an unnamed actor (``evidence.actor_unknown``).
         record: add ``record``, the stored PLOVER record (``Event.to_dict()``, decoded).
         limit, offset: paging.
 
@@ -100,6 +102,7 @@ def events(
         country=country,
         all_events=all_events,
         both_ways=both_ways,
+        known_actors=known_actors,
     )
     cols = f"{EVENT_COLS}, e.record" if record else EVENT_COLS
     order = "e.idx" if article_id else "e.date DESC NULLS LAST, e.article_id, e.idx"

@@ -109,6 +109,7 @@ def event_where(
     country: str | None = None,
     all_events: bool = False,
     both_ways: bool = False,
+    known_actors: bool = False,
 ) -> tuple[str, list[Any]]:
     """The WHERE clause (with its parameters) of the event filters; ``location`` is the name of
     the event's location (case-insensitive) and ``country`` its ISO alpha-3 country."""
@@ -153,4 +154,9 @@ def event_where(
     if country:
         where.append("e.location_country = ?")
         params.append(country.upper())
+    if known_actors:
+        # events by an unnamed actor ("civilians were killed in a shelling") have no actor entity
+        where.append(
+            "EXISTS (SELECT 1 FROM event_entities x WHERE x.event_id = e.id AND x.role = 'actor')"
+        )
     return (" WHERE " + " AND ".join(where)) if where else "", params

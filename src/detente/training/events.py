@@ -155,7 +155,9 @@ def _coder(settings: Settings | None) -> Callable[[str], Article]:
     from ..api import code_text, get_pipeline
     from ..config import load_settings
 
-    settings = settings or load_settings()
+    # the rules' candidates are features: they must come from the rules alone, never from a
+    # learned model that may have seen these very sentences
+    settings = (settings or load_settings()).replace(use_event_model=False)
     pipeline = get_pipeline(settings)
     return lambda text: code_text(text, settings=settings, pipeline=pipeline)
 

@@ -55,12 +55,15 @@ class EventFilters:
     location: str | None = None
     country: str | None = None
     all_events: bool = False
+    known_actors: bool = False
 
     def as_query(self) -> dict[str, str]:
         """The filters that are set, as query-string parameters (for links and pagination)."""
-        out = {k: v for k, v in asdict(self).items() if v and k != "all_events"}
-        if self.all_events:
-            out["all_events"] = "true"
+        flags = ("all_events", "known_actors")
+        out = {k: v for k, v in asdict(self).items() if v and k not in flags}
+        for flag in flags:
+            if getattr(self, flag):
+                out[flag] = "true"
         return out
 
 
@@ -145,6 +148,10 @@ def event_filters(
             "hypothetical, future); left out by default."
         ),
     ] = False,
+    known_actors: Annotated[
+        bool,
+        Query(description="Leave out events by an unnamed actor (evidence.actor_unknown)."),
+    ] = False,
 ) -> EventFilters:
     """Validate the event filters (a FastAPI dependency)."""
     return EventFilters(
@@ -159,6 +166,7 @@ def event_filters(
         location=_blank(location),
         country=_code(country),
         all_events=all_events,
+        known_actors=known_actors,
     )
 
 

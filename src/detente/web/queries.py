@@ -204,6 +204,7 @@ class Repository:
             "location": f.location,
             "country": f.country,
             "all_events": f.all_events,
+            "known_actors": f.known_actors,
         }
 
     @staticmethod
