@@ -334,9 +334,9 @@ def code_wave(
             rows = rows.withColumn("commit", F.lit(commit))
             parts = ["commit"]
             if table == "events":
-                rows = rows.withColumn(
-                    "year", F.coalesce(F.year("date"), F.lit(0))
-                ).withColumn("month", F.coalesce(F.month("date"), F.lit(0)))
+                rows = rows.withColumn("year", F.coalesce(F.year("date"), F.lit(0))).withColumn(
+                    "month", F.coalesce(F.month("date"), F.lit(0))
+                )
                 parts = ["year", "month", "commit"]
             rows.write.mode("append").partitionBy(*parts).parquet(fs.join(table))
         summary = coded.select(
@@ -357,4 +357,3 @@ def code_wave(
     counts.quotes = int(summary["quotes"])
     counts.versions = json.loads(summary["versions"]) if summary["versions"] else {}
     return counts
-

@@ -264,4 +264,3 @@ def ingest_dataset(
         seconds=round(prog.elapsed, 3),
         versions=versions,
     )
-

@@ -192,7 +192,8 @@ def open_dataset(root: str | os.PathLike[str]) -> Any:
     if marker.get("format") != DATASET_FORMAT or marker.get("schema_version") != SCHEMA_VERSION:
         raise StoreError(
             f"dataset {name!r} has format {marker.get('format')} / schema "
-            f"{marker.get('schema_version')}; this detente reads {DATASET_FORMAT} / {SCHEMA_VERSION}",
+            f"{marker.get('schema_version')}; this detente reads "
+            f"{DATASET_FORMAT} / {SCHEMA_VERSION}",
             code="E077",
         )
     con = duckdb.connect(":memory:")

@@ -130,15 +130,18 @@ def dedup_dataset(
         ids = sorted(parent)
         pq.write_table(
             pa.table(
-                {"id": pa.array(ids, pa.string()),
-                 "story_id": pa.array([find_root(parent, i) for i in ids], pa.string())}
+                {
+                    "id": pa.array(ids, pa.string()),
+                    "story_id": pa.array([find_root(parent, i) for i in ids], pa.string()),
+                }
             ),
             out / "story_ids.parquet",
         )
         con.execute("CREATE OR REPLACE TABLE story_ids (id VARCHAR, story_id VARCHAR)")
         con.execute(f"INSERT INTO story_ids SELECT * FROM '{out / 'story_ids.parquet'}'")
-        if con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = '_raw_articles'"
-                       ).fetchall()[0][0]:
+        if con.execute(
+            "SELECT count(*) FROM duckdb_views() WHERE view_name = '_raw_articles'"
+        ).fetchall()[0][0]:
             con.execute(
                 "CREATE OR REPLACE VIEW articles AS SELECT a.* REPLACE "
                 "(coalesce(s.story_id, a.id) AS story_id) FROM _raw_articles a "
@@ -148,7 +151,9 @@ def dedup_dataset(
         con.execute(f"CREATE OR REPLACE TEMP TABLE _grouped AS {grouped_sql(window_days)}")
         _copy(con, MERGED_SELECT, "merged_events", str(out / "merged_events.parquet"))
         _copy(
-            con, "SELECT merged_id, id FROM _grouped", "merged_links",
+            con,
+            "SELECT merged_id, id FROM _grouped",
+            "merged_links",
             str(out / "merged_links.parquet"),
         )
         row = con.execute(
