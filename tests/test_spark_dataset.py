@@ -131,7 +131,8 @@ def test_spark_dataset_holds_what_a_local_ingest_stores(built: dict[str, Any]) -
     assert rows(ds, links) == rows(local, links)
     # Events are partitioned by year and month of their date.
     parts = {p.parent.parent.name + "/" + p.parent.name for p in ds.glob("events/*/*/*")}
-    assert parts == {"year=2020/month=5"}
+    months = rows(ds, "SELECT DISTINCT year(date), month(date) FROM events")
+    assert parts == {f"year={y}/month={m}" for y, m in months} and len(parts) >= 1
 
 
 def test_read_commands_accept_the_dataset_as_db(built: dict[str, Any], tmp_path: Path) -> None:
