@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from detente.actors import ActorStage, load_kb, mentions_in, normalise_code, resolve
+from detente.actors import ActorStage, load_kb, lookup, mentions_in, normalise_code, resolve
 from detente.config import Settings
 from detente.errors import ActorError
 from detente.pipeline import Pipeline
@@ -94,8 +94,8 @@ def test_old_cameo_codes_are_normalised() -> None:
 
 
 def test_same_person_resolves_by_date(kb) -> None:
-    early = kb.lookup("Arvel Dunmore", "2013-06-01")[0]
-    late = kb.lookup("Arvel Dunmore", "2018-06-01")[0]
+    early = lookup(kb, "Arvel Dunmore", "2013-06-01")[0]
+    late = lookup(kb, "Arvel Dunmore", "2018-06-01")[0]
     assert early["actor"]["code"] == late["actor"]["code"] == "XVM"
     assert "foreign minister" in early["why"] and "head of government" in late["why"]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from detente.actors import load_kb, resolve
+from detente.actors import load_kb, lookup, resolve
 
 
 def _codes(article, texts: set[str]) -> dict[str, set[str | None]]:
@@ -64,8 +64,8 @@ def test_seed_article_lavrov_and_kono(seed_coded) -> None:
 
 def test_taro_kono_changes_office_with_the_date() -> None:
     kb = load_kb()
-    assert "foreign minister" in kb.lookup("Taro Kono", "2018-01-01")[0]["why"]
-    assert "defence minister" in kb.lookup("Taro Kono", "2020-01-01")[0]["why"]
+    assert "foreign minister" in lookup(kb, "Taro Kono", "2018-01-01")[0]["why"]
+    assert "defence minister" in lookup(kb, "Taro Kono", "2020-01-01")[0]["why"]
     assert resolve("Japanese foreign minister", "2018-01-01").name == "Taro Kono"
     assert resolve("Japanese foreign minister", "2020-01-01").name == "Toshimitsu Motegi"
     assert resolve("Japanese defence minister", "2020-01-01").name == "Taro Kono"

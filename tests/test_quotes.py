@@ -7,17 +7,27 @@ the reference-article acceptance uses the ``seed_coded`` fixture.
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pytest
+from click.testing import CliRunner
 
 from detente.api import code_text
-from detente.config import Settings
-from detente.quotes import LinkStage, QuoteStage, extract_quotes, link_events, load_lexicon
+from detente.cli import main
+from detente.config import Settings, load_settings
+from detente.errors import ConfigError
+from detente.quotes import (
+    LinkStage,
+    QuoteStage,
+    extract_quotes,
+    link_events,
+    load_reporting_lexicon,
+)
 from detente.quotes.marks import find_chains, normalise_marks
 from detente.read import make_article
 from detente.records import ActorRef, Article, Entity, Event, Evidence, Mention, Quote, Span
 
-from .fictional import fictional_settings
+from .fictional import WORLD, fictional_settings
 
 DATE = "2018-05-02"  # Varn is Velmora's foreign minister, Kasprak Ostrana's, Oltz its president
 
@@ -26,10 +36,8 @@ def _pieces(text: str) -> list[list[str]]:
     return [[text[s.inner_start : s.inner_end] for s in ch.segments] for ch in find_chains(text)]
 
 
-def _code(text: str, date: str = DATE, **extra: object) -> Article:
-    settings = fictional_settings(default_date=date)
-    if extra:
-        settings = settings.replace(extra=dict(extra))
+def _code(text: str, date: str = DATE, **changes: object) -> Article:
+    settings = fictional_settings(default_date=date, **changes)
     return code_text(text, date=date, settings=settings)
 
 
@@ -253,7 +261,36 @@ def test_user_lexicon_adds_a_reporting_verb(tmp_path) -> None:
     assert _code(text).quotes == ()
     q = _only(_code(text, quotes_files=[str(extra)]))
     assert q.cue is not None and q.cue.text == "grumbled"
-    assert load_lexicon((str(extra),)).is_verb("grumble")
+    assert load_reporting_lexicon((str(extra),)).is_verb("grumble")
+
+
+def test_quotes_files_is_a_typed_setting(tmp_path) -> None:
+    config = tmp_path / "detente.toml"
+    config.write_text('[detente]\nquotes_files = ["verbs.yaml"]\n', encoding="utf-8")
+    assert load_settings(config).quotes_files == ("verbs.yaml",)
+    assert Settings().replace(quotes_files="one.yaml").quotes_files == ("one.yaml",)
+    with pytest.raises(ConfigError, match="must be a list of file paths"):
+        Settings().replace(quotes_files=[1, 2])
+    with pytest.raises(ConfigError, match="now the top-level setting quotes_files"):
+        Settings().replace(extra={"quotes_files": ["verbs.yaml"]})
+
+
+def test_quotes_option_adds_a_reporting_lexicon_on_the_cli(tmp_path) -> None:
+    extra = tmp_path / "verbs.yaml"
+    extra.write_text("verbs:\n  speech: [grumble]\n", encoding="utf-8")
+    story = tmp_path / "story.txt"
+    story.write_text(
+        "Foreign Minister Selka Varn grumbled that Ostrana had broken the truce.\n",
+        encoding="utf-8",
+    )
+    args = ["quotes", str(story), "--date", DATE, "--actors", WORLD, "--format", "jsonl"]
+    runner = CliRunner()
+    plain = runner.invoke(main, args, catch_exceptions=False)
+    assert plain.exit_code == 0 and plain.stdout.strip() == ""
+    more = runner.invoke(main, [*args, "--quotes", str(extra)], catch_exceptions=False)
+    assert more.exit_code == 0, more.output
+    (line,) = more.stdout.strip().splitlines()
+    assert json.loads(line)["cue"]["text"] == "grumbled"
 
 
 # --------------------------------------------------------------------------------------------

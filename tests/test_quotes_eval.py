@@ -12,7 +12,8 @@ from detente.cli import main
 from detente.config import Settings
 from detente.errors import EvalError
 from detente.eval import run_eval
-from detente.eval.quotes import match, read_ann
+from detente.eval.quotes import match, read_ann, speaker_ok
+from detente.records import ActorRef, Quote, Speaker
 
 from .conftest import shared_path
 from .fictional import WORLD
@@ -85,6 +86,45 @@ def test_simple_jsonl_gold(tmp_path: Path) -> None:
     assert result["content"]["recall"] == pytest.approx(2 / 3, abs=1e-3)
     # Varn is right; v2's first quote was said by Kasprak, not by the gold's Selka Varn
     assert result["speaker"]["accuracy"] == 0.5
+
+
+def _said_by(text: str, name: str | None, actor_name: str | None = None) -> Quote:
+    actor = ActorRef(code="XVM", sector="GOV", name=actor_name) if actor_name else None
+    speaker = Speaker(text=text, start=0, end=len(text), name=name, actor=actor)
+    return Quote("a:q1", "words", 0, 5, "direct", None, speaker)
+
+
+def test_speaker_needs_the_gold_last_word_not_any_shared_word() -> None:
+    trump = _said_by("President Trump", "Trump")
+    assert not speaker_ok("President Barack Obama", trump)
+    assert speaker_ok("Obama", _said_by("President Barack Obama", "Barack Obama"))
+    assert speaker_ok("Mr. Trump", trump)
+    # the actor's name counts: a pronoun resolved to an actor
+    assert speaker_ok("Selka Varn", _said_by("she", None, actor_name="Selka Varn"))
+    assert not speaker_ok(
+        "Foreign Minister Dorin Kasprak", _said_by("Foreign Minister Varn", "Varn")
+    )
+    assert not speaker_ok("", trump)
+    assert not speaker_ok("Trump", Quote("a:q2", "words", 0, 5, "direct", None, None))
+
+
+def test_simple_jsonl_gold_shared_title_is_not_the_speaker(tmp_path: Path) -> None:
+    record = {
+        "id": "v3",
+        "date": "2018-05-02",
+        "text": "Foreign Minister Selka Varn said that Ostrana had broken the truce at Drovnik.",
+        "quotes": [
+            {
+                "quote": "Ostrana had broken the truce at Drovnik",
+                "speaker": "Foreign Minister Dorin Kasprak",
+            }
+        ],
+    }
+    path = tmp_path / "gold.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    result = run_eval("quotes", path, Settings(actors_files=(WORLD,)))
+    assert result["content"]["recall"] == 1.0
+    assert result["speaker"] == {"accuracy": 0.0, "n": 1}
 
 
 def test_simple_jsonl_gold_malformed(tmp_path: Path) -> None:

@@ -49,6 +49,50 @@ def test_text_without_headline_keeps_first_paragraph() -> None:
     assert title is None and body == text
 
 
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        # a headline with a full stop (as in PolNeAR's files), in Title Case
+        (
+            "Velmora Recalls Its Envoy From Ostrana.\n\nThe foreign ministry of Velmora said on "
+            "Monday that it had recalled its envoy.",
+            "Velmora Recalls Its Envoy From Ostrana.",
+        ),
+        # sentence case with a full stop, before an article of several paragraphs
+        (
+            "Velmora recalls envoy, sharpens tone with Ostrana.\n\nThe foreign ministry said so."
+            "\n\nOstrana called the step regrettable.",
+            "Velmora recalls envoy, sharpens tone with Ostrana.",
+        ),
+        # inside a closing quote
+        (
+            "Minister Vela Orn: ‘We Will Not Back Down.’\n\nThe minister spoke in Tarsk.",
+            "Minister Vela Orn: ‘We Will Not Back Down.’",
+        ),
+        # a headline ending with a semicolon, a deck line after it
+        (
+            "Velmora and Ostrana resume talks; \nTrade and the river border on the agenda.\n\n"
+            "Delegations met in Tarsk.",
+            "Velmora and Ostrana resume talks;",
+        ),
+    ],
+)
+def test_headline_with_a_stop_is_the_title(text: str, title: str) -> None:
+    got, body = split_title(text)
+    assert got == title
+    assert got is not None and text.startswith(got) and body and not body.startswith("\n")
+    assert text.endswith(body)
+
+
+def test_a_short_lead_sentence_is_not_a_title() -> None:
+    # sentence case, then one paragraph: the first line is the lead, not a headline
+    text = "Velmora said on Monday that it had recalled its envoy.\n\nOstrana regretted it."
+    assert split_title(text) == (None, text)
+    # a sentence running on after its first line is no headline either
+    text = "Velmora recalls envoy.\nThe ministry said so.\n\nMore."
+    assert split_title(text)[0] is None
+
+
 def test_plain_text_file_and_stable_id(tmp_path: Path) -> None:
     path = tmp_path / "story.txt"
     path.write_text(STORY, "utf-8")

@@ -268,6 +268,88 @@ def test_an_older_schema_is_migrated_forward(tmp_path: Path, monkeypatch) -> Non
     assert schema.schema_version(con) == schema.SCHEMA_VERSION
 
 
+# The version-1 tables that version 2 changed, as the first wave created them.
+V1_TABLES = {
+    "mentions": """CREATE TABLE mentions (article_id VARCHAR, idx INTEGER, text VARCHAR,
+        field VARCHAR, start INTEGER, "end" INTEGER, via VARCHAR, confidence DOUBLE,
+        label VARCHAR, ref INTEGER, actor_code VARCHAR, actor_sector VARCHAR,
+        actor_name VARCHAR, actor_kind VARCHAR, actor_kb_id VARCHAR)""",
+    "quotes": """CREATE TABLE quotes (id VARCHAR PRIMARY KEY, quote_id VARCHAR,
+        article_id VARCHAR, idx INTEGER, text VARCHAR, kind VARCHAR, field VARCHAR,
+        start INTEGER, "end" INTEGER, cue_text VARCHAR, cue_start INTEGER, cue_end INTEGER,
+        speaker_text VARCHAR, speaker_name VARCHAR, speaker_code VARCHAR,
+        speaker_sector VARCHAR, speaker_kind VARCHAR, speaker_kb_id VARCHAR,
+        speaker_via VARCHAR, confidence DOUBLE, event_ids VARCHAR[])""",
+}
+
+
+def write_v1_database(path: Path, arts: list[Article]) -> None:
+    """A database as the version-1 code wrote it: no ``record`` in mentions and quotes."""
+    import duckdb
+
+    from detente.store.rows import COLUMNS, article_rows
+
+    con = duckdb.connect(str(path))
+    for name, ddl in schema.SCHEMA.items():
+        con.execute(V1_TABLES.get(name, ddl))
+    con.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    for art in arts:
+        for table, rows in article_rows(art, signature=False).items():
+            cols = list(COLUMNS[table])
+            if table in V1_TABLES:
+                rows = [r[:-1] for r in rows]  # the record column did not exist
+                cols = cols[:-1]
+            names = ", ".join(f'"{c}"' for c in cols)
+            marks = ", ".join("?" for _ in cols)
+            for row in rows:
+                con.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(row))
+    con.close()
+
+
+def test_a_version_1_database_is_upgraded_with_nothing_lost(tmp_path: Path) -> None:
+    import json
+
+    path = tmp_path / "v1.duckdb"
+    arts = world()
+    write_v1_database(path, arts)
+    with pytest.raises(StoreError, match="read-write"):
+        open_db(path, read_only=True)
+    con = open_db(path)  # read-write: migrates
+    assert schema.schema_version(con) == schema.SCHEMA_VERSION == 2
+    con.close()
+    con = open_db(path, read_only=True)
+    counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in V1_TABLES}
+    assert counts == {
+        "mentions": sum(len(a.mentions) for a in arts),
+        "quotes": sum(len(a.quotes) for a in arts),
+    }
+    by_id = {a.id: a for a in arts}
+    for aid, idx, record in con.execute("SELECT article_id, idx, record FROM mentions").fetchall():
+        assert json.loads(record) == by_id[aid].mentions[idx].to_dict()
+    q1 = by_id["a1"].quotes[0].to_dict()
+    # version 1 did not store a speaker's offsets, its actor's name, the segments or the rule
+    q1["speaker"].update(start=None, end=None, field=None)
+    q1["speaker"]["actor"]["name"] = None
+    assert q1["segments"] == [] and q1["rule"] == ""
+    (record,) = con.execute("SELECT record FROM quotes WHERE id = 'a1/q1'").fetchone()
+    assert json.loads(record) == q1
+    # the old columns are still there, and the queries read the upgraded database
+    found = queries.quotes(con, actor="RUR")
+    assert [q["speaker_name"] for q in found] == ["Rudolf Rassendyll"]
+    assert found[0]["record"] == q1
+    detail = queries.article(con, "a1")
+    assert detail is not None and detail["mentions"][0]["record"]["actor"]["code"] == "RUR"
+    con.close()
+
+
+def test_new_rows_store_the_records_of_mentions_and_quotes(con) -> None:
+    detail = queries.article(con, "a1")
+    assert detail is not None
+    art = world()[0]
+    assert [m["record"] for m in detail["mentions"]] == [m.to_dict() for m in art.mentions]
+    assert [q["record"] for q in detail["quotes"]] == [q.to_dict() for q in art.quotes]
+
+
 def test_a_missing_migration_fails_and_leaves_the_version_alone(tmp_path: Path) -> None:
     path = tmp_path / "old.duckdb"
     con = open_db(path)

@@ -159,6 +159,9 @@ def world_articles() -> list[Article]:
                     ORN,
                     via="name",
                 ),
+                # the API must give back every field of the record (issue 11: it had lost these)
+                segments=(_span(t1, "Borduria is playing with fire."),),
+                rule="tail",
             ),
         ),
     )
@@ -420,6 +423,68 @@ def test_article_is_the_output_contract(client: TestClient) -> None:
     assert pact["events"][1]["factual"] is False
 
 
+def _walk_keys(value: Any) -> set[str]:
+    """Every key of every object in a JSON value."""
+    if isinstance(value, dict):
+        return set(value) | {k for v in value.values() for k in _walk_keys(v)}
+    if isinstance(value, list):
+        return {k for v in value for k in _walk_keys(v)}
+    return set()
+
+
+def test_article_json_is_the_records_to_dict_without_input(client: TestClient) -> None:
+    # One read model: the API gives back what the records' to_dict() gave the store.
+    stored = {a.id: a for a in world_articles()}["art-accuse"].to_dict()
+    body = client.get("/api/articles/art-accuse").json()
+    expected_article = {k: v for k, v in stored["article"].items() if k != "input"}
+    assert {k: v for k, v in body["article"].items() if k != "story_id"} == expected_article
+    assert "input" not in body["article"]
+    assert body["mentions"] == stored["mentions"]
+    assert len(body["quotes"]) == len(stored["quotes"]) == 1
+    for got, want in zip(body["quotes"], stored["quotes"], strict=True):
+        assert set(got) - set(want) == {"key", "article"}
+        assert {k: got[k] for k in want} == want
+    quote = body["quotes"][0]
+    assert quote["rule"] == "tail" and quote["segments"][0]["text"].startswith("Borduria")
+    assert quote["speaker"]["start"] == stored["quotes"][0]["speaker"]["start"] > 0
+    for got, want in zip(body["events"], stored["events"], strict=True):
+        assert set(got) - set(want) == {"key", "factual", "article"}
+        assert {k: got[k] for k in want} == want
+    # the quote search gives the same record
+    found = client.get("/api/quotes", params={"q": "fire"}).json()["items"]
+    assert {k: found[0][k] for k in stored["quotes"][0]} == stored["quotes"][0]
+
+
+def test_no_api_response_names_a_server_path(client: TestClient) -> None:
+    # ``input`` is where the server read an article: a file path, never shown.
+    paths = [
+        "/api/stats",
+        "/api/events",
+        "/api/quotes",
+        "/api/articles/art-accuse",
+        "/api/articles/art-pact",
+        "/api/actors/ARN",
+        "/api/dyads/ARN/BOR",
+    ]
+    for path in paths:
+        resp = client.get(path)
+        assert resp.status_code == 200, path
+        assert "input" not in _walk_keys(resp.json()), path
+        assert "art-accuse.txt" not in resp.text, path
+    page = client.get("/articles/art-accuse", headers=HTML)
+    assert page.status_code == 200 and "art-accuse.txt" not in page.text
+
+
+def test_a_quarter_is_a_period_everywhere(client: TestClient) -> None:
+    from detente.store.periods import PERIODS
+    from detente.web.params import Period
+
+    assert "quarter" in PERIODS and set(PERIODS) == set(Period.__args__)
+    body = client.get("/api/dyads/ARN/BOR", params={"period": "quarter"}).json()
+    assert body["period"] == "quarter"
+    assert body["series"] and all("-Q" in p["period"] for p in body["series"])
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
@@ -571,7 +636,7 @@ def test_code_really_codes(client: TestClient) -> None:
     )
     assert resp.status_code == 200
     body = resp.json()
-    assert set(body) == {"article", "mentions", "events", "quotes", "rejected"}
+    assert set(body) == {"article", "mentions", "events", "quotes", "places", "rejected"}
     assert body["article"]["published"] == "2017-11-24"
 
 
@@ -762,6 +827,33 @@ def test_highlight_overlaps_and_escapes() -> None:
         '<mark class="hl-trigger hl-quote" title="x&#34;y">&lt;b&gt;</mark> c'
     )
     assert str(highlight("<i>", [Highlight(0, 1, "evil-class")])) == "&lt;i&gt;"
+
+
+def test_fill_periods_by_quarter() -> None:
+    import datetime as dt
+
+    from detente.web.queries import fill_periods
+
+    rows = [(dt.date(2020, 1, 1), 1, 2, 0.0), (dt.date(2020, 7, 1), 3, 1, 0.0)]
+    series = fill_periods(rows, "quarter")
+    assert [p["period"] for p in series] == ["2020-Q1", "2020-Q2", "2020-Q3"]
+    assert [p["events"] for p in series] == [2, 0, 1]
+
+
+def test_quad_classes_come_from_the_ontology() -> None:
+    from importlib import resources
+
+    import yaml
+
+    from detente.quads import QUAD_CLASSES, QUAD_KEYS
+    from detente.web.charts import QUADS, quad_label
+
+    data = yaml.safe_load(
+        resources.files("detente.events").joinpath("data", "ontology.yaml").read_text("utf-8")
+    )
+    assert QUADS == QUAD_CLASSES == {int(k): v for k, v in data["quad_names"].items()}
+    assert QUAD_KEYS[4] == "material_conflict" and quad_label("3") == "verbal conflict"
+    assert quad_label(None) == "unknown"
 
 
 def test_fill_periods_keeps_empty_periods() -> None:

@@ -20,7 +20,7 @@ import yaml
 
 from .config import Settings
 from .errors import ConfigError
-from .records import Article, Credit, Removed
+from .records import Article, Credit, RejectReason, Removed
 
 __all__ = ["Boilerplate", "CleanStage", "clean_text", "load_boilerplate", "paragraphs"]
 
@@ -278,7 +278,7 @@ class CleanStage:
             why = "nothing is left after boilerplate removal" if article.text.strip() else "empty"
             return reject(
                 article.input,
-                "empty",
+                RejectReason.EMPTY,
                 f"{why} (fewer than {self.min_chars} characters)",
                 id=article.id,
                 title=article.title,

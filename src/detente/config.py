@@ -32,8 +32,10 @@ class Settings:
     default_date: str | None = None
     source: str | None = None
     actors_files: tuple[str, ...] = ()
+    kb: str = "full"
     boilerplate_files: tuple[str, ...] = ()
     lexicon_files: tuple[str, ...] = ()
+    quotes_files: tuple[str, ...] = ()
     batch_size: int = 32
     dedup_threshold: float = 0.8
     merge_window_days: int = 1
@@ -46,10 +48,32 @@ class Settings:
         unknown = set(clean) - {f.name for f in dataclasses.fields(self)}
         if unknown:
             raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}", code="E011")
-        for key in ("actors_files", "boilerplate_files", "lexicon_files"):
+        for key in _FILE_LISTS:
             if key in clean:
-                clean[key] = tuple(clean[key])
+                clean[key] = _file_list(key, clean[key])
+        extra = clean.get("extra")
+        if isinstance(extra, dict) and "quotes_files" in extra:
+            raise ConfigError(
+                "setting extra.quotes_files is now the top-level setting quotes_files; move it "
+                "out of the [detente.extra] table",
+                code="E018",
+            )
+        if "kb" in clean and clean["kb"] not in ("full", "curated"):
+            raise ConfigError(f"kb must be 'full' or 'curated', not {clean['kb']!r}", code="E011")
         return dataclasses.replace(self, **clean)
+
+
+#: Settings that hold a list of user data files.
+_FILE_LISTS = ("actors_files", "boilerplate_files", "lexicon_files", "quotes_files")
+
+
+def _file_list(key: str, value: Any) -> tuple[str, ...]:
+    """A file-list setting as a tuple of paths; a single path string is a list of one."""
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"setting {key} must be a list of file paths", code="E018")
+    return tuple(value)
 
 
 def load_settings(path: str | Path | None = None, **overrides: Any) -> Settings:

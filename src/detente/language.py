@@ -17,7 +17,7 @@ import yaml
 
 from .config import Settings
 from .errors import ConfigError
-from .records import Article, Rejected
+from .records import Article, Rejected, RejectReason
 
 __all__ = ["LanguageStage", "detect_language"]
 
@@ -127,5 +127,6 @@ class LanguageStage:
             else f"English confidence {conf:.2f} is below {self.threshold}"
         )
         return article.with_(
-            language=lang, rejected=Rejected(reason="language", detail=detail, input=article.input)
+            language=lang,
+            rejected=Rejected(reason=RejectReason.LANGUAGE, detail=detail, input=article.input),
         )

@@ -5,8 +5,21 @@ A stage is any object with ``name``, ``version``, ``requires``, ``assigns`` and
 helps (the NLP stage does). Stages are built from settings by name through :data:`STAGES`, so a
 user can insert, drop or replace one.
 
-Rejected articles pass through later stages untouched. When a stage raises on one article, the
-default policy turns that article into a rejection (``reason="error"``) and the batch goes on.
+Rejected articles pass through later stages untouched. No stage catches every exception: when a
+stage raises on one article, the pipeline applies an error policy and the batch goes on:
+
+1. the policy is the stage's own ``on_error`` class attribute when it declares one, else the
+   pipeline's ``on_error`` (default ``"reject"``);
+2. ``"skip"``: the article goes on without what the stage would have assigned (the quotes stage
+   does this: a quote-finding bug must not cost the article its events);
+   ``"reject"``: the article becomes a rejection (``reason="error"``);
+   ``"raise"``: the exception propagates to the caller;
+3. every caught error is recorded in ``article.meta["stage_errors"]``, a list of
+   ``{"stage", "error", "message"}`` objects, and logged as a warning.
+
+Example: a stage ``class Flaky: name = "flaky"; on_error = "skip"`` that raises ``ValueError("x")``
+leaves the article coded by the other stages with
+``meta["stage_errors"] == [{"stage": "flaky", "error": "ValueError", "message": "x"}]``.
 """
 
 from __future__ import annotations
@@ -14,13 +27,21 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import Any, Protocol, get_args, runtime_checkable
 
 from .config import Settings
 from .errors import PipelineError
-from .records import Article, Rejected
+from .records import Article, ErrorPolicy, Rejected, RejectReason
 
-__all__ = ["DEFAULT_STAGES", "STAGES", "Pipeline", "Stage", "build_stage"]
+__all__ = [
+    "DEFAULT_STAGES",
+    "STAGES",
+    "ErrorPolicy",
+    "Pipeline",
+    "Stage",
+    "build_stage",
+    "error_policy",
+]
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +55,7 @@ STAGES: dict[str, str] = {
     "nlp": "detente.nlp:NLPStage",
     "actors": "detente.actors:ActorStage",
     "places": "detente.geo:PlaceStage",
+    "locations": "detente.geo.locate:LocationStage",
     "events": "detente.events:EventStage",
     "quotes": "detente.quotes:QuoteStage",
     "link": "detente.quotes:LinkStage",
@@ -46,6 +68,7 @@ DEFAULT_STAGES: tuple[str, ...] = (
     "actors",
     "places",
     "events",
+    "locations",
     "quotes",
     "link",
 )
@@ -53,7 +76,11 @@ DEFAULT_STAGES: tuple[str, ...] = (
 
 @runtime_checkable
 class Stage(Protocol):
-    """What the pipeline needs of a stage."""
+    """What the pipeline needs of a stage.
+
+    A stage may also declare ``on_error: ErrorPolicy`` (a class attribute) to say what the
+    pipeline does with its errors; without it the pipeline's own ``on_error`` applies.
+    """
 
     name: str
     version: str
@@ -81,6 +108,34 @@ def build_stage(name: str, settings: Settings) -> Stage:
     return stage
 
 
+def error_policy(stage: Stage, default: ErrorPolicy) -> ErrorPolicy:
+    """The error policy of ``stage``: its declared ``on_error``, else ``default``.
+
+    Raises:
+        PipelineError: the stage declares a policy that is not skip, reject or raise.
+    """
+    policy = getattr(stage, "on_error", None)
+    if policy is None:
+        return default
+    if policy not in get_args(ErrorPolicy):
+        raise PipelineError(
+            f"stage {stage.name!r} declares on_error={policy!r}; use one of "
+            f"{', '.join(get_args(ErrorPolicy))}",
+            code="E027",
+        )
+    return policy
+
+
+def _record_error(article: Article, stage: Stage, exc: Exception) -> dict[str, Any]:
+    """``article.meta`` with the stage error appended to ``stage_errors`` (a new dict)."""
+    errors = [*article.meta.get("stage_errors", ()), _error_entry(stage, exc)]
+    return {**article.meta, "stage_errors": errors}
+
+
+def _error_entry(stage: Stage, exc: Exception) -> dict[str, str]:
+    return {"stage": stage.name, "error": type(exc).__name__, "message": str(exc)}
+
+
 class Pipeline:
     """An ordered list of stages that turns read articles into coded ones."""
 
@@ -88,13 +143,15 @@ class Pipeline:
         self,
         stages: Sequence[Stage],
         *,
-        on_error: Literal["reject", "raise"] = "reject",
+        on_error: ErrorPolicy = "reject",
         settings: Settings | None = None,
     ) -> None:
         self.stages = list(stages)
-        self.on_error = on_error
+        self.on_error: ErrorPolicy = on_error
         self.settings = settings or Settings()
         self._check()
+        for stage in self.stages:
+            error_policy(stage, on_error)  # a bad declaration fails before the first article
 
     @classmethod
     def from_settings(
@@ -155,16 +212,28 @@ class Pipeline:
                 return next(iter(batch_pipe([article])))
             return stage(article)
         except Exception as exc:
-            # one bad article must not take the batch down: it becomes a rejection
-            if self.on_error == "raise":
+            # one bad article must not take the batch down: the stage's policy decides
+            policy = error_policy(stage, self.on_error)
+            if policy == "raise":
                 raise
-            log.warning("stage %s failed on %s: %s", stage.name, article.input, exc)
+            log.warning(
+                "stage %s failed on %s (%s): %s: %s",
+                stage.name,
+                article.input,
+                policy,
+                type(exc).__name__,
+                exc,
+            )
+            meta = _record_error(article, stage, exc)
+            if policy == "skip":
+                return article.with_(meta=meta)
             return article.with_(
+                meta=meta,
                 rejected=Rejected(
-                    reason="error",
+                    reason=RejectReason.ERROR,
                     detail=f"stage {stage.name}: {type(exc).__name__}: {exc}",
                     input=article.input,
-                )
+                ),
             )
 
     def _guard_batch(
@@ -179,7 +248,7 @@ class Pipeline:
                 done = iter(list(batch_pipe(live))) if live else iter(())
             except Exception:
                 # retry one article at a time to isolate the one that failed
-                if self.on_error == "raise":
+                if error_policy(stage, self.on_error) == "raise":
                     raise
                 yield from (self._run_one(stage, art, batch_pipe) for art in pending)
                 return

@@ -15,20 +15,30 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, Literal
 
 Field = Literal["title", "text"]
+
+#: What the pipeline does when a stage raises on an article: go on without the stage's work
+#: (``skip``), turn the article into a rejection (``reject``) or let the exception out
+#: (``raise``). A stage declares it as its ``on_error`` class attribute
+#: (see :mod:`detente.pipeline`).
+ErrorPolicy = Literal["skip", "reject", "raise"]
 
 __all__ = [
     "ActorRef",
     "Article",
     "Credit",
     "Entity",
+    "ErrorPolicy",
     "Event",
+    "EventLocation",
     "Evidence",
     "Mention",
     "Place",
     "Quote",
+    "RejectReason",
     "Rejected",
     "Removed",
     "Span",
@@ -59,16 +69,30 @@ class Span:
         return {"text": self.text, "start": self.start, "end": self.end, "field": self.field}
 
 
+class RejectReason(StrEnum):
+    """Why an input was rejected; the values are the ``reason`` strings of the output contract."""
+
+    EMPTY = "empty"  # no text, or nothing left after boilerplate removal
+    BINARY = "binary"  # binary or in an unknown encoding
+    UNDECODABLE = "undecodable"  # a line that is not valid text
+    TOO_LARGE = "too_large"  # larger than ``max_bytes``
+    UNREADABLE = "unreadable"  # cannot be read or parsed as its format (feed, HTML, WARC)
+    INVALID_JSON = "invalid_json"  # a JSONL line that is not a JSON object
+    NO_TEXT = "no_text"  # an HTML page without main text
+    LANGUAGE = "language"  # not English
+    ERROR = "error"  # a stage failed on it (see ``meta["stage_errors"]``)
+
+
 @dataclass(frozen=True, slots=True)
 class Rejected:
     """Why an input produced no article: a value, counted and stored, never an exception."""
 
-    reason: str  # empty | binary | undecodable | too_large | language | parse | unreadable | ...
+    reason: RejectReason
     detail: str
     input: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"reason": self.reason, "detail": self.detail, "input": self.input}
+        return {"reason": str(self.reason), "detail": self.detail, "input": self.input}
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +244,32 @@ class Evidence:
 
 
 @dataclass(frozen=True, slots=True)
+class EventLocation:
+    """Where an event happened (see docs/geo.md): ``via`` is ``clause`` (a place attached to the
+    trigger's clause, "met in Moscow"), ``sentence`` (a locative phrase elsewhere in the trigger's
+    sentence), ``dateline`` or ``article`` (the article's main country)."""
+
+    name: str
+    country: str | None
+    lat: float
+    lon: float
+    admin1: str | None = None
+    geonames_id: int | None = None
+    via: str = "clause"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "country": self.country,
+            "admin1": self.admin1,
+            "lat": self.lat,
+            "lon": self.lon,
+            "geonames_id": self.geonames_id,
+            "via": self.via,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Event:
     """A PLOVER event record (field names from the PLOVER manual) plus its evidence."""
 
@@ -237,6 +287,7 @@ class Event:
     evidence: Evidence
     cameo: str | None = None
     quote_id: str | None = None
+    location: EventLocation | None = None
 
     @property
     def factual(self) -> bool:
@@ -258,8 +309,13 @@ class Event:
             "text_info": self.text_info,
             "cameo": self.cameo,
             "quote_id": self.quote_id,
+            "location": self.location.to_dict() if self.location else None,
             "evidence": self.evidence.to_dict(),
         }
+
+    def with_location(self, location: EventLocation | None) -> Event:
+        """Return a copy placed at ``location``."""
+        return dataclasses.replace(self, location=location)
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,6 +359,8 @@ class Quote:
     # quotes interrupted by their attribution or continued over paragraphs: the quoted pieces
     segments: tuple[Span, ...] = ()
     rule: str = ""  # which attribution rule found it (lead, tail, verb, according, ...)
+    # the text is a topic, not words said ("Lavrov's comments on North Korea" -> "North Korea")
+    topic: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -322,6 +380,7 @@ class Quote:
             "event_ids": list(self.event_ids),
             "segments": [s.to_dict() for s in self.segments],
             "rule": self.rule,
+            "topic": self.topic,
         }
 
 

@@ -2,14 +2,14 @@
 
 Public API (what other stages call)::
 
-    from detente.actors import load_kb, resolve, mentions_in
+    from detente.actors import load_kb, lookup, resolve, mentions_in
 
     kb = load_kb(extra_files=("tests/fictional/world.yaml",))   # cached per process
     resolve("Russian Foreign Minister Sergei Lavrov", "2017-11-24")
     # -> ActorRef(code="RUS", sector="GOV", name="Sergei Lavrov", kind="person",
     #             kb_id="person:sergei-lavrov")
     resolve("Kremlin", "2017-11-24")        # -> ActorRef(code="RUS", sector="GOV", kind="state")
-    kb.lookup("Taro Kono", "2020-01-01")     # every reading with the reason ("why")
+    lookup(kb, "Taro Kono", "2020-01-01")    # every reading with the reason ("why")
 
     article = ActorStage.from_settings(settings)(article)   # fills article.mentions
     mentions_in(article, start, end)         # mentions inside doc_text offsets [start, end)
@@ -37,13 +37,18 @@ from typing import Any
 
 from ..config import Settings
 from ..records import ActorRef, Article, Mention
-from .kb import KnowledgeBase, load_kb, normalise_code, parse_date
-from .resolver import DocResolver, get_resolver, resolve_text
+from .kb import KnowledgeBase, normalise_code, parse_date
+from .loading import load_kb
+from .lookup import kb_stats, lookup
+from .phrase import resolve_text
+from .resolver import DocResolver, get_resolver
 
 __all__ = [
     "ActorStage",
     "KnowledgeBase",
+    "kb_stats",
     "load_kb",
+    "lookup",
     "mentions_in",
     "normalise_code",
     "resolve",
@@ -102,8 +107,8 @@ class ActorStage:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ActorStage:
-        """Build the stage: packaged knowledge base plus ``settings.actors_files``."""
-        return cls(load_kb(settings.actors_files), settings.default_date)
+        """Build the stage: the knowledge base of ``settings.kb`` plus ``settings.actors_files``."""
+        return cls(load_kb(settings.actors_files, layers=settings.kb), settings.default_date)
 
     def _date(self, article: Article) -> dt.date | None:
         value = article.published or self.default_date

@@ -6,7 +6,11 @@ of the top-level keys ``states``, ``organisations``, ``agents``, ``roles``, ``pe
 ``offices``; entries with an existing id (a state's code, an organisation's ``id``, a person's
 ``id`` or name) are merged into it (scalars replaced, lists extended), new ones are added.
 
-Everything is compiled once per process and set of files (:func:`load_kb` is cached).
+Loading (packaged files, user files, the lower Phoenix layer) is in ``actors/loading.py``.
+
+This module is a leaf of ``detente.actors``: it knows names and what they mean, not how mentions
+are found or resolved (``candidates``, ``compose``, ``resolver``) nor how readings are explained
+(``lookup``).
 """
 
 from __future__ import annotations
@@ -16,10 +20,8 @@ import functools
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -28,28 +30,17 @@ from ..errors import ActorError
 from ..records import ActorRef
 
 __all__ = [
-    "PACKAGED_FILES",
     "Entry",
     "Hit",
     "KnowledgeBase",
     "Office",
     "Person",
     "Role",
-    "load_kb",
     "norm_key",
     "parse_date",
 ]
 
 log = logging.getLogger(__name__)
-
-#: Packaged data files, loaded in this order before any user file.
-PACKAGED_FILES: tuple[str, ...] = (
-    "states.yaml",
-    "organisations.yaml",
-    "agents.yaml",
-    "people.yaml",
-)
-
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 _SPACE_RE = re.compile(r"\s+")
@@ -136,6 +127,7 @@ class Entry:
     name: str
     office: str | None = None  # roles only: hos, hog, fm, dm, sg
     needs_agent: bool = False  # ambiguous name: an actor only before an agent noun
+    layer: str = "curated"  # the knowledge layer it comes from (curated, phoenix)
 
     def ref(self, sector: str | None = None) -> ActorRef:
         """The actor this entry stands for, optionally with a sector."""
@@ -178,6 +170,7 @@ class Person:
     offices: tuple[Office, ...] = ()
     sector: str | None = None
     gender: str | None = None  # "f" or "m" (pronoun agreement); None when not given
+    layer: str = "curated"
 
     @property
     def surnames(self) -> tuple[str, ...]:
@@ -227,6 +220,7 @@ class Hit:
     target: str  # entry id or person id
     via: str  # exact, alias, demonym, capital, place, seat, agent, role, person, surname
     case_sensitive: bool = False
+    layer: str = "curated"  # the knowledge layer the name comes from
 
 
 @dataclass
@@ -239,7 +233,9 @@ class KnowledgeBase:
         roles: kb id -> :class:`Role` (agent nouns and titles).
         names: normalised name -> hits (what the name can mean).
         surnames: normalised surname -> person ids.
+        patterns: normalised name -> surface forms (for the phrase matcher).
         files: the files the knowledge base was built from.
+        layer_tokens: token sequences of the lower layers' names -> normalised name.
     """
 
     entries: dict[str, Entry] = field(default_factory=dict)
@@ -249,6 +245,11 @@ class KnowledgeBase:
     surnames: dict[str, list[str]] = field(default_factory=dict)
     patterns: dict[str, set[str]] = field(default_factory=dict)
     files: tuple[str, ...] = ()
+    #: Lower-layer names as lower-cased token sequences (matched without a PhraseMatcher).
+    layer_tokens: dict[tuple[str, ...], str] = field(default_factory=dict)
+    _terms: dict[str, list[tuple[Person, Office]]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     # ------------------------------------------------------------------ building
     def _add_name(self, name: str, hit: Hit) -> None:
@@ -275,26 +276,6 @@ class KnowledgeBase:
     def hits(self, name: str) -> list[Hit]:
         """Everything ``name`` can mean, best first (no context, no date)."""
         return list(self.names.get(norm_key(name), ()))
-
-    def lookup(self, name: str, date: str | dt.date | None = None) -> list[dict[str, Any]]:
-        """Explain what ``name`` resolves to on ``date``: one dict per reading, best first.
-
-        Each dict has ``actor`` (the :class:`ActorRef` as a dict), ``via`` and ``why``.
-        """
-        from .resolver import resolve_text
-
-        day = parse_date(date) if not isinstance(date, dt.date) else date
-        out: list[dict[str, Any]] = []
-        vias = {"seat": "metonym", "capital": "metonym", "person": "exact", "place": "location"}
-        for hit in self.hits(name):
-            ref, why = self.hit_ref(hit, day)
-            out.append({"actor": ref.to_dict(), "via": vias.get(hit.via, hit.via), "why": why})
-        if not out:
-            res = resolve_text(self, name, day)
-            if res is not None:
-                ref, via, why = res
-                out.append({"actor": ref.to_dict(), "via": via, "why": why})
-        return out
 
     def hit_ref(self, hit: Hit, date: dt.date | None) -> tuple[ActorRef, str]:
         """The actor a single hit gives on ``date`` and a sentence saying why."""
@@ -340,6 +321,16 @@ class KnowledgeBase:
                 f"{entry.name} stands for {entry.code} {entry.sector} (seat of power, metonym)"
             )
         return entry.ref(), f"{hit.via} name of {entry.kind} {entry.name} ({entry.code})"
+
+    def terms_of(self, code: str) -> list[tuple[Person, Office]]:
+        """Every (person, office) term for ``code``, in knowledge-base order (indexed once)."""
+        if self._terms is None:
+            index: dict[str, list[tuple[Person, Office]]] = {}
+            for person in self.people.values():
+                for office in person.offices:
+                    index.setdefault(office.code, []).append((person, office))
+            self._terms = index
+        return self._terms.get(code, [])
 
     def people_named(self, surname: str) -> list[Person]:
         """People whose name variants end in ``surname``."""
@@ -404,14 +395,16 @@ def _is_acronym(name: str, short: bool = True) -> bool:
     )
 
 
-class _Builder:
+class Builder:
     """Merges raw YAML documents into one knowledge base."""
 
-    def __init__(self) -> None:
+    def __init__(self, layer: str = "curated") -> None:
+        self.layer = layer
         self.states: dict[str, dict[str, Any]] = {}
         self.orgs: dict[str, dict[str, Any]] = {}
         self.agents: dict[str, dict[str, Any]] = {}
         self.people: dict[str, dict[str, Any]] = {}
+        self.discards: set[str] = set()
 
     @staticmethod
     def _merge(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
@@ -424,6 +417,7 @@ class _Builder:
         return out
 
     def add_doc(self, doc: Any, source: str) -> None:
+        """Merge one parsed actor file (``source`` names it in errors)."""
         if doc is None:
             return
         if not isinstance(doc, dict):
@@ -441,6 +435,7 @@ class _Builder:
             "people",
             "offices",
             "default_gender",
+            "discards",
         }
         unknown = set(doc) - known
         if unknown:
@@ -481,6 +476,7 @@ class _Builder:
                         "title": is_title,
                         "forms": [word],
                     }
+        self.discards.update(norm_key(str(d)) for d in _as_list(doc.get("discards")))
         default_gender = doc.get("default_gender")
         for item in self._items(doc, "people", source):
             self._add_person(item, source, default_gender)
@@ -515,31 +511,34 @@ class _Builder:
         self.people[pid] = self._merge(self.people.get(pid, {}), {**item, "id": pid})
 
     def build(self, files: tuple[str, ...]) -> KnowledgeBase:
+        """Compile the merged documents into a :class:`KnowledgeBase`."""
         kb = KnowledgeBase(files=files)
+        layer = self.layer
+        hit = functools.partial(Hit, layer=layer)
         for code, s in self.states.items():
             kind = s.get("kind", "state")
             sid = f"state:{code}"
-            kb.entries[sid] = Entry(sid, kind, code, None, str(s.get("name", code)))
-            kb._add_name(str(s.get("name", code)), Hit(sid, "exact"))
+            kb.entries[sid] = Entry(sid, kind, code, None, str(s.get("name", code)), layer=layer)
+            kb._add_name(str(s.get("name", code)), hit(sid, "exact"))
             for alias in _as_list(s.get("aliases")):
-                kb._add_name(alias, Hit(sid, "alias", _is_acronym(alias)))
+                kb._add_name(alias, hit(sid, "alias", _is_acronym(alias)))
             for dem in _as_list(s.get("demonyms")):
-                kb._add_name(dem, Hit(sid, "demonym", _is_acronym(dem)))
+                kb._add_name(dem, hit(sid, "demonym", _is_acronym(dem)))
                 many = demonym_plural(dem)
                 if many and not _is_acronym(dem):
-                    kb._add_name(many, Hit(sid, "demonym"))
+                    kb._add_name(many, hit(sid, "demonym"))
             capitals = _as_list(s.get("capital")) + _as_list(s.get("capital_aliases"))
             for cap in capitals:
                 if norm_key(cap) == norm_key(str(s.get("name", ""))):
                     continue
                 pid = f"place:{_slug(cap)}"
-                kb.entries[pid] = Entry(pid, "place", code, None, cap)
-                kb._add_name(cap, Hit(pid, "capital"))
+                kb.entries[pid] = Entry(pid, "place", code, None, cap, layer=layer)
+                kb._add_name(cap, hit(pid, "capital"))
             for place in _as_list(s.get("places")):
                 pid = f"place:{_slug(place)}"
                 if pid not in kb.entries:
-                    kb.entries[pid] = Entry(pid, "place", code, None, place)
-                kb._add_name(place, Hit(pid, "place"))
+                    kb.entries[pid] = Entry(pid, "place", code, None, place, layer=layer)
+                kb._add_name(place, hit(pid, "place"))
         for oid, o in self.orgs.items():
             org_code = normalise_code(o.get("code"))
             kind = str(o.get("kind", "organisation"))
@@ -550,22 +549,25 @@ class _Builder:
                 o.get("sector"),
                 str(o["name"]),
                 needs_agent=bool(o.get("needs_agent", False)),
+                layer=layer,
             )
             via = "seat" if kind == "seat" else "exact"
-            kb._add_name(str(o["name"]), Hit(oid, via, _is_acronym(str(o["name"]))))
+            kb._add_name(str(o["name"]), hit(oid, via, _is_acronym(str(o["name"]))))
             for alias in _as_list(o.get("aliases")):
                 kb._add_name(
-                    alias, Hit(oid, "seat" if kind == "seat" else "alias", _is_acronym(alias))
+                    alias, hit(oid, "seat" if kind == "seat" else "alias", _is_acronym(alias))
                 )
         for rid, a in self.agents.items():
             kind = "role" if a["title"] else "agent"
-            kb.entries[rid] = Entry(rid, kind, None, a["sector"], a["name"], a.get("office"))
+            kb.entries[rid] = Entry(
+                rid, kind, None, a["sector"], a["name"], a.get("office"), layer=layer
+            )
             kb.roles[rid] = Role(rid, a["sector"], a.get("office"), a["title"])
             for word in a["forms"]:
                 acr = _is_acronym(word, short=False)
-                kb._add_name(word, Hit(rid, kind, acr))
+                kb._add_name(word, hit(rid, kind, acr))
                 if not acr:
-                    kb._add_name(plural(word), Hit(rid, kind))
+                    kb._add_name(plural(word), hit(rid, kind))
         for pid, p in self.people.items():
             offices = tuple(
                 Office(
@@ -582,63 +584,24 @@ class _Builder:
             country = normalise_code(p.get("country")) or next((o.code for o in offices), None)
             gender = str(p["gender"]).lower()[:1] if p.get("gender") else None
             person = Person(
-                pid, str(p["name"]), tuple(names), country, offices, p.get("sector"), gender
+                pid,
+                str(p["name"]),
+                tuple(names),
+                country,
+                offices,
+                p.get("sector"),
+                gender,
+                layer=layer,
             )
             kb.people[pid] = person
             for name in names:
-                kb._add_name(name, Hit(pid, "person"))
+                kb._add_name(name, hit(pid, "person"))
             for surname in person.surnames:
                 ids = kb.surnames.setdefault(norm_key(surname), [])
                 if pid not in ids:
                     ids.append(pid)
+        for key in self.discards:
+            # Discarded phrases (a Phoenix "discards" list) are never actors.
+            kb.names.pop(key, None)
+            kb.patterns.pop(key, None)
         return kb
-
-
-def _read_yaml(path: Path | None, text: str, source: str) -> Any:
-    try:
-        return yaml.safe_load(text)
-    except (yaml.YAMLError, ValueError) as exc:  # ValueError: an impossible date (2019-13-45)
-        raise ActorError(f"{source} is not valid YAML: {exc}", code="E056") from exc
-
-
-@functools.lru_cache(maxsize=8)
-def _load(extra_files: tuple[str, ...]) -> KnowledgeBase:
-    builder = _Builder()
-    data = resources.files("detente.actors") / "data"
-    for name in PACKAGED_FILES:
-        res = data / name
-        if not res.is_file():
-            continue
-        builder.add_doc(_read_yaml(None, res.read_text("utf-8"), name), name)
-    for file in extra_files:
-        path = Path(file)
-        try:
-            text = path.read_text("utf-8")
-        except OSError as exc:
-            raise ActorError(
-                f"cannot read actor file {file}: {exc}; check the path given to "
-                "--actors or actors_files",
-                code="E057",
-            ) from exc
-        builder.add_doc(_read_yaml(path, text, file), file)
-    kb = builder.build(PACKAGED_FILES + extra_files)
-    log.info(
-        "actor knowledge base: %d entries, %d people, %d names",
-        len(kb.entries),
-        len(kb.people),
-        len(kb.names),
-    )
-    return kb
-
-
-def load_kb(extra_files: Sequence[str] | Iterable[str] = ()) -> KnowledgeBase:
-    """Load the packaged knowledge base plus user actor files (cached per process).
-
-    Args:
-        extra_files: user YAML files in the actor-file format (see docs/actors.md).
-
-    Raises:
-        ActorError: a file is missing, is not valid YAML, or has a malformed entry.
-    """
-    files = tuple(str(Path(f).resolve()) if Path(f).exists() else str(f) for f in extra_files)
-    return _load(files)

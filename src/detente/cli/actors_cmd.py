@@ -14,6 +14,21 @@ def actors() -> None:
     """Inspect the actor knowledge base (states, organisations, office holders)."""
 
 
+_KB_OPTION = click.option(
+    "--kb",
+    "kb_choice",
+    type=click.Choice(["full", "curated"]),
+    help="Knowledge layers: full (curated, then Phoenix; default) or curated only.",
+)
+_ACTORS_OPTION = click.option(
+    "--actors",
+    "actors_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Extra actor dictionary (YAML); repeatable.",
+)
+
+
 @actors.command("lookup")
 @click.argument("name")
 @click.option(
@@ -23,25 +38,25 @@ def actors() -> None:
     metavar="YYYY-MM-DD",
     help="Resolve as of this date (default: today); office holders depend on it.",
 )
-@click.option(
-    "--actors",
-    "actors_files",
-    multiple=True,
-    type=click.Path(exists=True, dir_okay=False),
-    help="Extra actor dictionary (YAML); repeatable.",
-)
+@_ACTORS_OPTION
+@_KB_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the readings as a JSON list.")
 @click.pass_context
 def lookup(
-    ctx: click.Context, name: str, date: str | None, actors_files: tuple[str, ...], as_json: bool
+    ctx: click.Context,
+    name: str,
+    date: str | None,
+    actors_files: tuple[str, ...],
+    kb_choice: str | None,
+    as_json: bool,
 ) -> None:
-    """Show what NAME resolves to on --date, and why (exit code 1 when unknown)."""
-    from ..actors import load_kb
+    """Show what NAME resolves to on --date, why, and from which layer (exit 1 when unknown)."""
+    from ..actors import load_kb, lookup
     from .app import settings_from
 
-    settings = settings_from(ctx, actors_files=actors_files)
-    kb = load_kb(settings.actors_files)
-    readings = kb.lookup(name, date)
+    settings = settings_from(ctx, actors_files=actors_files, kb=kb_choice)
+    kb = load_kb(settings.actors_files, layers=settings.kb)
+    readings = lookup(kb, name, date)
     if as_json:
         click.echo(json.dumps(readings, ensure_ascii=False))
     elif not readings:
@@ -51,7 +66,61 @@ def lookup(
         click.echo(
             f"{'*' if i == 0 else ' '} {actor['code'] or '-'} {actor['sector'] or '-'} "
             f"{actor['kind']} {actor['name'] or ''} [{actor['kb_id'] or ''}] via "
-            f"{reading['via']}: {reading['why']}"
+            f"{reading['via']} ({reading['layer']}): {reading['why']}"
         )
     if not readings:
         ctx.exit(1)
+
+
+@actors.command("stats")
+@_ACTORS_OPTION
+@_KB_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as one JSON object.")
+@click.pass_context
+def stats(
+    ctx: click.Context, actors_files: tuple[str, ...], kb_choice: str | None, as_json: bool
+) -> None:
+    """Count the knowledge base's entries per layer and kind, its people and names."""
+    from ..actors import kb_stats, load_kb
+    from .app import settings_from
+
+    settings = settings_from(ctx, actors_files=actors_files, kb=kb_choice)
+    counts = kb_stats(load_kb(settings.actors_files, layers=settings.kb))
+    if as_json:
+        click.echo(json.dumps(counts))
+        return
+    for layer, info in counts["layers"].items():
+        kinds = ", ".join(f"{k} {n}" for k, n in info["entries"].items())
+        click.echo(f"{layer}: {info['people']} people, {info['names']} names; {kinds}")
+    total = counts["total"]
+    click.echo(
+        f"total: {total['entries']} entries, {total['people']} people, {total['names']} names"
+    )
+
+
+@actors.group("import")
+def import_group() -> None:
+    """Convert external actor dictionaries into detente's actor-file format."""
+
+
+@import_group.command("phoenix")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True),
+    help="The actor file to write (YAML, or JSON for *.json); load it with --actors FILE.",
+)
+def import_phoenix(folder: str, out: str) -> None:
+    """Convert the PETRARCH/Phoenix dictionaries in FOLDER (MIT, Open Event Data) to --out."""
+    from ..actors.importers.phoenix import HEADER, convert_dir, write_actor_file
+
+    doc = convert_dir(folder)
+    write_actor_file(doc, out, HEADER.format(folder=folder))
+    click.echo(
+        f"{out}: {len(doc['states'])} states, {len(doc['organisations'])} organisations, "
+        f"{len(doc['people'])} people, {sum(len(a['words']) for a in doc['agents'])} agent "
+        f"nouns, {len(doc['discards'])} discards",
+        err=True,
+    )

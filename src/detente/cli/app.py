@@ -102,6 +102,12 @@ def settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
             help="Extra actor dictionary (YAML); repeatable.",
         ),
         click.option(
+            "--kb",
+            "kb",
+            type=click.Choice(["full", "curated"]),
+            help="Actor knowledge: full (curated, then the Phoenix layer; default) or curated.",
+        ),
+        click.option(
             "--boilerplate",
             "boilerplate_files",
             multiple=True,
@@ -114,6 +120,13 @@ def settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
             multiple=True,
             type=click.Path(exists=True, dir_okay=False),
             help="Extra event trigger lexicon (YAML); repeatable.",
+        ),
+        click.option(
+            "--quotes",
+            "quotes_files",
+            multiple=True,
+            type=click.Path(exists=True, dir_okay=False),
+            help="Extra reporting lexicon for quotes (YAML); repeatable.",
         ),
         click.option(
             "--max-bytes",
@@ -134,8 +147,10 @@ def settings_from(ctx: click.Context, **opts: Any) -> Settings:
         "source": "source",
         "model": "model",
         "actors_files": "actors_files",
+        "kb": "kb",
         "boilerplate_files": "boilerplate_files",
         "lexicon_files": "lexicon_files",
+        "quotes_files": "quotes_files",
         "max_bytes": "max_bytes",
         "event_model": "event_model",
     }

@@ -21,12 +21,24 @@ from .app import settings_from
 @click.option("--limit", type=click.IntRange(min=1), help="Score only the first N items.")
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as one JSON object.")
 @click.option("--model", "model", metavar="NAME", help="Installed spaCy English pipeline to use.")
+@click.option(
+    "--kb",
+    "kb",
+    type=click.Choice(["full", "curated"]),
+    help="Actor knowledge: full (curated, then the Phoenix layer; default) or curated.",
+)
 @click.pass_context
 def eval_(
-    ctx: click.Context, kind: str, gold: str, limit: int | None, as_json: bool, model: str | None
+    ctx: click.Context,
+    kind: str,
+    gold: str,
+    limit: int | None,
+    as_json: bool,
+    model: str | None,
+    kb: str | None,
 ) -> None:
     """Score KIND (extraction, actors, events, quotes) on the gold set at --gold."""
-    settings = settings_from(ctx, model=model)
+    settings = settings_from(ctx, model=model, kb=kb)
     result = run_eval(kind, gold, settings, limit=limit)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))

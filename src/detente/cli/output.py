@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import IO, Any
 
 from rich.console import Console
@@ -10,14 +9,15 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from ..jsonl import write_line
 from ..records import Article
 
 __all__ = ["print_article_table", "write_json_line"]
 
 
 def write_json_line(obj: Any, out: IO[str]) -> None:
-    """Write one compact JSON object and a newline (UTF-8 text, not ASCII-escaped)."""
-    out.write(json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n")
+    """Write one compact JSON object and a newline (UTF-8; line-breaking characters escaped)."""
+    write_line(obj, out)
 
 
 def _actors(ents: Any) -> str:

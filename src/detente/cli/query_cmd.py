@@ -15,6 +15,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from ..quads import QUAD_KEYS
+from ..store.periods import PERIODS
 from .app import date_type, db_option, json_option
 from .output import write_json_line
 
@@ -69,7 +71,7 @@ def rejects_cmd(db: str, reason: str | None, run_id: int | None, limit: int, as_
 @db_option
 @click.option(
     "--by",
-    type=click.Choice(["day", "week", "month", "quarter", "year"]),
+    type=click.Choice(PERIODS),
     default="month",
     show_default=True,
     help="Period length.",
@@ -108,10 +110,7 @@ def relations_cmd(
         [
             "period",
             "events",
-            "verbal_cooperation",
-            "material_cooperation",
-            "verbal_conflict",
-            "material_conflict",
+            *QUAD_KEYS.values(),
             "mean_intensity",
             "types",
         ],

@@ -26,13 +26,13 @@ def _who(quote: Quote) -> str:
     return who
 
 
-def _table(article: Article, console: Console) -> None:
+def _table(article: Article, quotes: list[Quote], console: Console) -> None:
     title = article.title or article.input
-    table = Table(title=f"{title} — {len(article.quotes)} quote(s)", expand=True)
+    table = Table(title=f"{title} — {len(quotes)} quote(s)", expand=True)
     table.add_column("speaker", overflow="fold", ratio=2)
     table.add_column("kind", no_wrap=True)
     table.add_column("quote", overflow="fold", ratio=6)
-    for q in article.quotes:
+    for q in quotes:
         table.add_row(_who(q), q.kind, q.text)
     console.print(table)
 
@@ -49,10 +49,17 @@ def _table(article: Article, console: Console) -> None:
     help="table: speaker, kind and quote per row; jsonl: one quote object per line "
     "(the `quotes` items of the output contract, with an `article` id).",
 )
+@click.option(
+    "--topics",
+    is_flag=True,
+    help="Also list topics: attributions whose text is what was talked about, not words said "
+    '("Lavrov\'s comments on North Korea"), marked `topic: true`.',
+)
 @click.pass_context
-def quotes(ctx: click.Context, paths: tuple[str, ...], fmt: str, **opts: str) -> None:
+def quotes(ctx: click.Context, paths: tuple[str, ...], fmt: str, topics: bool, **opts: str) -> None:
     """List the quotations in PATHS (files, directories, - for stdin): speaker, kind, quote.
 
+    Topics (attributions whose text is a topic, not words said) are left out unless --topics.
     Exit code 1 when some inputs were rejected (each is reported with its reason).
     """
     settings = settings_from(ctx, **opts)
@@ -62,11 +69,12 @@ def quotes(ctx: click.Context, paths: tuple[str, ...], fmt: str, **opts: str) ->
         if report_rejected(article):
             failed += 1
             continue
+        shown = [q for q in article.quotes if topics or not q.topic]
         if fmt == "jsonl":
-            for q in article.quotes:
+            for q in shown:
                 write_json_line({"article": article.id, **q.to_dict()}, sys.stdout)
         else:
-            _table(article, console)
+            _table(article, shown, console)
         sys.stdout.flush()
     if failed:
         sys.exit(1)

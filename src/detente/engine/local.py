@@ -19,7 +19,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from typing import Any
 
 from ..config import Settings
-from ..records import Article, Rejected
+from ..records import Article, Rejected, RejectReason
 from ..store.rows import Batch
 
 __all__ = ["code_chunk", "code_chunks", "default_workers"]
@@ -104,7 +104,7 @@ def code_chunk(
             rows.add(
                 art.with_(
                     rejected=Rejected(
-                        reason="error",
+                        reason=RejectReason.ERROR,
                         detail=f"store rows: {type(exc).__name__}: {exc}",
                         input=art.input,
                     )

@@ -60,6 +60,30 @@ class _Toponym:
     within: list[GeoEntry] | None = None  # "City, Region": the region's readings
 
 
+_AFFIXES = re.compile(
+    r"^(?:republic|state|kingdom|city|province|county|emirate|sultanate) of\s+"
+    r"|\s+(?:county|city|province|state|region|oblast|governorate|district|prefecture)$",
+    re.IGNORECASE,
+)
+
+
+def _lookup(gaz: Gazetteer, text: str) -> tuple[list[GeoEntry], list[GeoEntry] | None]:
+    """Readings of a toponym; when its full name is unknown, of the name without an
+    administrative word ("Orange County" → Orange, "Republic of Armenia" → Armenia) or of
+    the part before a comma ("Washington, D.C." → Washington within D.C.)."""
+    cands = gaz.candidates(text)
+    if cands:
+        return cands, None
+    bare = _AFFIXES.sub("", text).strip()
+    if bare and bare != text:
+        return gaz.candidates(bare), None
+    if "," in text:
+        head, _, tail = text.partition(",")
+        within = [c for c in gaz.candidates(tail.strip()) if c.feature in ("admin1", "country")]
+        return gaz.candidates(head.strip()), within or None
+    return [], None
+
+
 def _clean(text: str) -> str:
     text = _TRAILING.sub("", text.strip())
     return text.strip(" ,.;:")
@@ -91,12 +115,13 @@ def _toponyms(article: Article, doc: Doc, gaz: Gazetteer) -> list[_Toponym]:
         text = _clean(ent.text)
         if not text:
             continue
-        if ent.label_ in ("NORP", *METONYM_LABELS):
+        if ent.label_ in ("NORP", "PERSON", *METONYM_LABELS):
             country = gaz.demonym(text)
             if country is not None:
                 found.append(_Toponym(ent.start_char, ent.end_char, text, [], demonym=country))
                 taken.update(range(ent.start_char, ent.end_char))
                 continue
+        within: list[GeoEntry] | None = None
         if ent.label_ in METONYM_LABELS:
             cands = [
                 c
@@ -104,13 +129,24 @@ def _toponyms(article: Article, doc: Doc, gaz: Gazetteer) -> list[_Toponym]:
                 if c.feature in _AREAS or c.population >= METONYM_MIN_CITY
             ]
         elif ent.label_ in TOPONYM_LABELS:
-            cands = gaz.candidates(text)
+            cands, within = _lookup(gaz, text)
+        elif ent.label_ == "PERSON" and len(ent) > 1:
+            # spaCy takes some two-word regions for people ("Tamil Nadu"): only a country's or
+            # region's own full name counts, never a city or an alias
+            key = normalise(text)
+            cands = [
+                c
+                for c in gaz.candidates(text)
+                if c.feature in ("country", "admin1") and normalise(c.name) == key
+            ]
         else:
             continue
         if not cands:
             continue
         code = codes.get((ent.start_char, ent.end_char))
         found.append(_Toponym(ent.start_char, ent.end_char, text, cands, code=code))
+        if within:
+            found[-1].within = within
         taken.update(range(ent.start_char, ent.end_char))
     off = article.body_offset
     for m in _place_mentions(article):
@@ -137,7 +173,7 @@ def _link_patterns(toponyms: list[_Toponym], text: str) -> None:
         between = text[first.end : second.start]
         if between.strip() == "," and "\n" not in between:
             inside = [c for c in second.candidates if c.feature in ("admin1", "country")]
-            if inside:
+            if inside and not first.within:
                 first.within = inside
 
 

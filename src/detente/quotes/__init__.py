@@ -5,20 +5,18 @@ mentions; :class:`LinkStage` (run after events) links each event coded inside a 
 (``evidence.reported_by`` and ``quote_id`` on the event, ``event_ids`` on the quote).
 
 The reporting verbs and nouns are data (``detente/quotes/data/reporting.yaml``), extendable with
-user files listed under ``quotes_files`` in ``Settings.extra``.
+user files listed in the ``quotes_files`` setting (``--quotes FILE``).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import logging
 from collections.abc import Iterable
 
 from ..config import Settings
-from ..errors import ConfigError
-from ..records import Article, Entity, Event, Quote, Span, Speaker
+from ..records import Article, Entity, ErrorPolicy, Event, Quote, Span, Speaker
 from .extract import Candidate, find_candidates
-from .lexicon import ReportingLexicon, load_lexicon
+from .lexicon import ReportingLexicon, load_reporting_lexicon
 from .speaker import SpeakerResolver
 
 __all__ = [
@@ -27,24 +25,12 @@ __all__ = [
     "ReportingLexicon",
     "extract_quotes",
     "link_events",
-    "load_lexicon",
+    "load_reporting_lexicon",
 ]
 
-log = logging.getLogger(__name__)
 
 #: How far back (characters) a quote without its own attribution may take the previous speaker.
 INHERIT_WINDOW = 1200
-
-
-def _lexicon_files(settings: Settings) -> tuple[str, ...]:
-    files = settings.extra.get("quotes_files", ())
-    if isinstance(files, str):
-        files = (files,)
-    if not isinstance(files, (list, tuple)) or not all(isinstance(f, str) for f in files):
-        raise ConfigError(
-            "setting extra.quotes_files must be a list of YAML file paths", code="E018"
-        )
-    return tuple(files)
 
 
 def _regions(article: Article) -> list[tuple[int, int]]:
@@ -75,7 +61,7 @@ def extract_quotes(article: Article, lexicon: ReportingLexicon | None = None) ->
     """
     if article.doc is None:
         return ()
-    lex = lexicon or load_lexicon()
+    lex = lexicon or load_reporting_lexicon()
     doc = article.doc
     text = doc.text
     cands = find_candidates(doc, lex, _regions(article))
@@ -142,6 +128,7 @@ def _make_quote(
         confidence=cand.confidence if speaker is not None else min(cand.confidence, 0.4),
         segments=segments if len(segments) > 1 else (),
         rule=cand.how,
+        topic=cand.topic,
     )
 
 
@@ -149,25 +136,23 @@ class QuoteStage:
     """Find quotations and their speakers; assigns ``quotes``."""
 
     name = "quotes"
+    #: A quote-finding bug must never cost the article its events: the pipeline skips the stage
+    #: for that article and records the error in ``meta["stage_errors"]``.
+    on_error: ErrorPolicy = "skip"
     requires: tuple[str, ...] = ("doc", "mentions")
     assigns: tuple[str, ...] = ("quotes",)
 
     def __init__(self, lexicon: ReportingLexicon | None = None) -> None:
-        self.lexicon = lexicon or load_lexicon()
+        self.lexicon = lexicon or load_reporting_lexicon()
         self.version = f"1+lex{self.lexicon.version}"
 
     @classmethod
     def from_settings(cls, settings: Settings) -> QuoteStage:
         """Build the stage with the packaged lexicon and the user's ``quotes_files``."""
-        return cls(load_lexicon(_lexicon_files(settings)))
+        return cls(load_reporting_lexicon(tuple(settings.quotes_files)))
 
     def __call__(self, article: Article) -> Article:
-        try:
-            quotes = extract_quotes(article, self.lexicon)
-        except Exception as exc:  # a quote-finding bug must never cost the article its events
-            log.warning("quotes: giving up on %s: %s: %s", article.input, type(exc).__name__, exc)
-            return article.with_(quotes=())
-        return article.with_(quotes=quotes)
+        return article.with_(quotes=extract_quotes(article, self.lexicon))
 
 
 def _inside(span: Span, quote: Quote) -> bool:

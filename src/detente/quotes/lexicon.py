@@ -16,7 +16,7 @@ import yaml
 
 from ..errors import ConfigError
 
-__all__ = ["ReportingLexicon", "load_lexicon"]
+__all__ = ["ReportingLexicon", "load_reporting_lexicon"]
 
 _PACKAGED = "reporting.yaml"
 
@@ -86,7 +86,7 @@ def _words(value: Any, where: str) -> list[str]:
 
 
 @functools.lru_cache(maxsize=8)
-def load_lexicon(extra_files: tuple[str, ...] = ()) -> ReportingLexicon:
+def load_reporting_lexicon(extra_files: tuple[str, ...] = ()) -> ReportingLexicon:
     """Load the packaged reporting lexicon, extended by ``extra_files`` (cached).
 
     Args:

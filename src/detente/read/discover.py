@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..errors import ReadError
-from ..records import Article
+from ..records import Article, RejectReason
 from .base import decode, fill_defaults, reject
 from .html import read_html
 from .jsonl import read_jsonl_line
@@ -124,12 +124,12 @@ def read_bytes_input(
     if len(data) > max_bytes:
         yield reject(
             name,
-            "too_large",
+            RejectReason.TOO_LARGE,
             f"input is larger than the limit of {max_bytes} bytes (set max_bytes to raise it)",
         )
         return
     if not data.strip():
-        yield reject(name, "empty", "input is empty")
+        yield reject(name, RejectReason.EMPTY, "input is empty")
         return
     fmt = fmt or detect_format(name, data[:4096])
     if fmt == "warc":
@@ -144,7 +144,9 @@ def read_bytes_input(
         return
     text = decode(data)
     if text is None:
-        yield reject(name, "binary", "input is binary or in an unknown encoding, not text")
+        yield reject(
+            name, RejectReason.BINARY, "input is binary or in an unknown encoding, not text"
+        )
         return
     if fmt == "jsonl":
         for lineno, line in enumerate(text.splitlines(), 1):
@@ -183,7 +185,7 @@ def read_paths(
         try:
             data = _open_bytes(name, max_bytes)
         except (OSError, EOFError, zlib.error) as exc:
-            yield reject(name, "unreadable", f"cannot read input: {exc}")
+            yield reject(name, RejectReason.UNREADABLE, f"cannot read input: {exc}")
             continue
         for art in read_bytes_input(name, data, max_bytes=max_bytes, **fields):
             yield fill_defaults(art, published, source)
@@ -249,13 +251,13 @@ def _read_stream(
                 if len(raw) > max_bytes:
                     yield reject(
                         line_name,
-                        "too_large",
+                        RejectReason.TOO_LARGE,
                         f"line is larger than the limit of {max_bytes} bytes",
                     )
                     continue
                 text = decode(raw)
                 if text is None:
-                    yield reject(line_name, "undecodable", "line is not valid text")
+                    yield reject(line_name, RejectReason.UNDECODABLE, "line is not valid text")
                     continue
                 yield fill_defaults(
                     read_jsonl_line(line_name, text, **fields),
@@ -263,4 +265,4 @@ def _read_stream(
                     fields.get("source"),
                 )
     except (OSError, EOFError, zlib.error) as exc:
-        yield reject(name, "unreadable", f"cannot read input: {exc}")
+        yield reject(name, RejectReason.UNREADABLE, f"cannot read input: {exc}")

@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from ..records import Article
+from ..records import Article, RejectReason
 from .base import make_article, normalise_date, reject
 from .html import extract_html
 
@@ -40,7 +40,12 @@ def read_feed(name: str, data: bytes, **fields: Any) -> Iterator[Article]:
 
     parsed = feedparser.parse(data)
     if parsed.get("bozo") and not parsed.entries:
-        yield reject(name, "unreadable", f"not a valid feed: {parsed.get('bozo_exception')}")
+        yield reject(
+            name, RejectReason.UNREADABLE, f"not a valid feed: {parsed.get('bozo_exception')}"
+        )
+        return
+    if not parsed.entries:
+        yield reject(name, RejectReason.EMPTY, "the feed has no entries")
         return
     site = parsed.feed.get("title") if parsed.get("feed") else None
     for n, entry in enumerate(parsed.entries, 1):
@@ -53,7 +58,7 @@ def read_feed(name: str, data: bytes, **fields: Any) -> Iterator[Article]:
         else:
             text = body.strip()
         if not text:
-            yield reject(entry_name, "empty", "the feed entry has no content or summary")
+            yield reject(entry_name, RejectReason.EMPTY, "the feed entry has no content or summary")
             continue
         parsed_date = entry.get("published_parsed") or entry.get("updated_parsed")
         published = time.strftime("%Y-%m-%d", parsed_date) if parsed_date else None

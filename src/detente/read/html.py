@@ -9,8 +9,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from ..records import Article
+from ..records import Article, RejectReason
 from .base import make_article, normalise_date, reject
+from .repair import repair_text
 
 __all__ = ["extract_html", "read_html"]
 
@@ -68,15 +69,22 @@ def extract_html(html: str, url: str | None = None) -> dict[str, Any] | None:
 
 
 def read_html(input_name: str, html: str, **fields: Any) -> Article:
-    """Read an HTML page into an article (rejected with ``no_text`` when nothing is found)."""
+    """Read an HTML page into an article (rejected with ``no_text`` when nothing is found).
+
+    The page is repaired before extraction: the extractor drops C1 controls (cp1252 dashes and
+    quotes read as Latin-1) instead of reading them as meant.
+    """
+    html, page_report = repair_text(html)
     try:
         found = extract_html(html, url=fields.get("url"))
     except Exception as exc:
         # a broken page is a rejection, not a crash
-        return reject(input_name, "unreadable", f"HTML could not be parsed: {exc}")
+        return reject(input_name, RejectReason.UNREADABLE, f"HTML could not be parsed: {exc}")
     if found is None:
-        return reject(input_name, "no_text", "no main text found in the HTML page")
-    meta = {"site_name": found["site_name"]} if found["site_name"] else {}
+        return reject(input_name, RejectReason.NO_TEXT, "no main text found in the HTML page")
+    meta: dict[str, Any] = {"site_name": found["site_name"]} if found["site_name"] else {}
+    if page_report:
+        meta["text_repaired"] = page_report
     return make_article(
         input_name,
         found["text"],

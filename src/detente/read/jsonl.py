@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..records import Article
+from ..records import Article, RejectReason
 from .base import reject
 from .html import read_html
 from .text import read_text
@@ -22,10 +22,12 @@ def read_jsonl_line(input_name: str, line: str, **defaults: Any) -> Article:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
         return reject(
-            input_name, "invalid_json", f"not valid JSON: {exc.msg} at column {exc.colno}"
+            input_name,
+            RejectReason.INVALID_JSON,
+            f"not valid JSON: {exc.msg} at column {exc.colno}",
         )
     if not isinstance(obj, dict):
-        return reject(input_name, "invalid_json", "a JSONL line must be an object")
+        return reject(input_name, RejectReason.INVALID_JSON, "a JSONL line must be an object")
     fields: dict[str, Any] = {
         "title": obj.get("title"),
         "url": obj.get("url"),
@@ -42,7 +44,7 @@ def read_jsonl_line(input_name: str, line: str, **defaults: Any) -> Article:
         return read_html(input_name, obj["html"], **{k: v for k, v in fields.items() if v})
     return reject(
         input_name,
-        "empty",
+        RejectReason.EMPTY,
         "the line has neither a non-empty 'text' nor 'html'",
         id=str(obj["id"]) if obj.get("id") else None,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from ..records import Article
+from ..records import Article, RejectReason
 from .base import decode, normalise_date, reject
 from .html import read_html
 
@@ -21,6 +21,7 @@ def read_warc(name: str, stream: BinaryIO, *, max_bytes: int, **fields: Any) -> 
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
+    found = 0
     try:
         for record in ArchiveIterator(stream):
             if record.rec_type not in ("response", "resource"):
@@ -35,13 +36,16 @@ def read_warc(name: str, stream: BinaryIO, *, max_bytes: int, **fields: Any) -> 
             url = record.rec_headers.get_header("WARC-Target-URI")
             rec_id = record.rec_headers.get_header("WARC-Record-ID") or url or "?"
             rec_name = f"{name}#{rec_id.strip('<>')}"
+            found += 1
             body = record.content_stream().read(max_bytes + 1)
             if len(body) > max_bytes:
-                yield reject(rec_name, "too_large", f"record is larger than {max_bytes} bytes")
+                yield reject(
+                    rec_name, RejectReason.TOO_LARGE, f"record is larger than {max_bytes} bytes"
+                )
                 continue
             html = decode(body)
             if html is None:
-                yield reject(rec_name, "binary", "record body is not text")
+                yield reject(rec_name, RejectReason.BINARY, "record body is not text")
                 continue
             published = fields.get("published")
             art = read_html(
@@ -55,4 +59,10 @@ def read_warc(name: str, stream: BinaryIO, *, max_bytes: int, **fields: Any) -> 
                 art = art.with_(published=published or warc_date)
             yield art
     except ArchiveLoadFailed as exc:
-        yield reject(name, "unreadable", f"not a valid WARC file: {exc}")
+        yield reject(name, RejectReason.UNREADABLE, f"not a valid WARC file: {exc}")
+        return
+    if not found:
+        # an input never vanishes silently: say that nothing in it could be coded
+        yield reject(
+            name, RejectReason.NO_TEXT, "the WARC file has no HTML response or resource record"
+        )

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import StoreError
+from ..jsonl import write_line
 
 __all__ = ["CAMEO_DEFAULTS", "EXPORT_FORMATS", "GDELT_COLUMNS", "cameo_code", "export"]
 
@@ -184,7 +185,7 @@ def _export_plover(con: Any, out: IO[str], all_events: bool, merged: bool) -> in
             }
             if merged:
                 rec["merged_id"] = merged_id
-            out.write(json.dumps(rec, ensure_ascii=False, separators=(",", ":")) + "\n")
+            write_line(rec, out)
             n += 1
     return n
 

@@ -56,6 +56,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "actor_name",
         "actor_kind",
         "actor_kb_id",
+        "record",
     ),
     "events": (
         "id",
@@ -118,6 +119,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "speaker_via",
         "confidence",
         "event_ids",
+        "record",
     ),
     "rejections": ("id", "hash", "input", "reason", "detail", "run_id", "rejected_at"),
     "signatures": ("article_id", "minhash"),
@@ -290,6 +292,7 @@ def _quote_row(article: Article, idx: int, q: Quote, key: str) -> tuple[Any, ...
         sp.via if sp else None,
         float(q.confidence),
         list(q.event_ids),
+        _json(q.to_dict()),
     )
 
 
@@ -377,6 +380,7 @@ def article_rows(
                 act.name if act else None,
                 act.kind if act else None,
                 act.kb_id if act else None,
+                _json(m.to_dict()),
             )
         )
     for i, (ev, key) in enumerate(

@@ -9,20 +9,21 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ..errors import StoreError
+from .migrations import MIGRATIONS
 
 __all__ = ["MIGRATIONS", "SCHEMA", "SCHEMA_VERSION", "TABLES", "open_db", "schema_version"]
 
 log = logging.getLogger(__name__)
 
-#: Bump when the schema changes, and add a migration from the previous version.
-SCHEMA_VERSION = 1
+#: Bump when the schema changes, and add a migration from the previous version
+#: (``migrations.py``). Version 2 added ``mentions.record`` and ``quotes.record``.
+SCHEMA_VERSION = 2
 
-#: The tables of a version-1 database, in creation order. Child tables (mentions, entities,
+#: The tables of a version-2 database, in creation order. Child tables (mentions, entities,
 #: links) have no primary key: their rows are written in the same transaction as their
 #: article, which the writer stores once, and DuckDB keeps primary-key indexes in memory.
 SCHEMA: dict[str, str] = {
@@ -90,7 +91,8 @@ SCHEMA: dict[str, str] = {
             actor_sector VARCHAR,
             actor_name VARCHAR,
             actor_kind VARCHAR,
-            actor_kb_id VARCHAR
+            actor_kb_id VARCHAR,
+            record JSON                 -- the full mention record (Mention.to_dict())
         )""",
     "events": """
         CREATE TABLE IF NOT EXISTS events (
@@ -155,7 +157,8 @@ SCHEMA: dict[str, str] = {
             speaker_kb_id VARCHAR,
             speaker_via VARCHAR,
             confidence DOUBLE,
-            event_ids VARCHAR[]
+            event_ids VARCHAR[],
+            record JSON                 -- the full quote record (Quote.to_dict())
         )""",
     "rejections": """
         CREATE TABLE IF NOT EXISTS rejections (
@@ -216,9 +219,6 @@ INDEXES = (
 )
 
 TABLES: tuple[str, ...] = tuple(SCHEMA)
-
-#: version -> function migrating a database *from* that version to the next one.
-MIGRATIONS: dict[int, Callable[[Any], None]] = {}
 
 
 def schema_version(con: Any) -> int | None:

@@ -11,11 +11,13 @@ from __future__ import annotations
 import logging
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query
 from pydantic import BaseModel, Field, model_validator
 
+from .deps import Repo
 from .params import (
     CODE_PATTERN,
+    MAX_CODE_CHARS,
     EventFilters,
     Paging,
     Period,
@@ -24,16 +26,13 @@ from .params import (
     paging,
     quote_filters,
 )
-from .queries import Repository
+from .queries import public_article
 
 __all__ = ["MAX_CODE_CHARS", "CodeRequest", "router"]
 
 log = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/api", tags=["api"])
-
-#: Largest article ``POST /api/code`` accepts, in characters (the body limit applies as well).
-MAX_CODE_CHARS = 200_000
 
 _PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 _ERRORS: dict[int | str, dict[str, Any]] = {
@@ -42,13 +41,6 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def repo(request: Request) -> Repository:
-    """The application's repository (a FastAPI dependency)."""
-    r: Repository = request.app.state.repo
-    return r
-
-
-Repo = Annotated[Repository, Depends(repo)]
 ActorCode = Annotated[str, Path(pattern=CODE_PATTERN, description="Actor code, e.g. RUS.")]
 
 
@@ -138,7 +130,7 @@ def article(
     article_id: Annotated[str, Path(max_length=200, description="Article id (a content hash).")],
 ) -> dict[str, Any]:
     """The article as `detente code --format jsonl` prints it (article, mentions, events,
-    quotes)."""
+    quotes), without `input` (a path on the server)."""
     found = r.article(article_id)
     if found is None:
         raise HTTPException(404, f"no article {article_id!r} in this database")
@@ -161,7 +153,8 @@ def quotes(
     responses={413: {"description": "Body too large (problem details)", **_PROBLEM}, **_ERRORS},
 )
 def code(req: Annotated[CodeRequest, Body()]) -> dict[str, Any]:
-    """Code a posted article and return the JSON of `detente code --format jsonl`.
+    """Code a posted article and return the JSON of `detente code --format jsonl`, without the
+    article's and the rejection's `input`.
 
     Nothing is stored. The body is limited (1 MB by default) and so is each field.
     """
@@ -173,4 +166,8 @@ def code(req: Annotated[CodeRequest, Body()]) -> dict[str, Any]:
         art = code_text(
             req.text or "", title=req.title, date=req.date, source=req.source, url=req.url
         )
-    return art.to_dict()
+    out = art.to_dict()
+    out["article"] = public_article(out["article"])
+    if out.get("rejected"):
+        out["rejected"] = {k: v for k, v in out["rejected"].items() if k != "input"}
+    return out

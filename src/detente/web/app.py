@@ -1,9 +1,11 @@
 """The FastAPI application factory: ``create_app(db)`` serves the dashboard and the JSON API.
 
-The database is opened read-only once per application; the pages and the API read it through
-:class:`detente.web.queries.Repository`. Nothing is fetched from the internet: templates, CSS,
-JavaScript and the logo are served from this package, and the API reference is rendered from the
-generated OpenAPI schema by the app itself (FastAPI's Swagger UI would load from a CDN).
+The database is opened read-only per request; the pages (``pages.py``) and the API (``api.py``)
+read it through :class:`detente.web.queries.Repository`, render through ``render.py`` and get
+their dependencies from ``deps.py``, so neither imports this module. Nothing is fetched from the
+internet: templates, CSS, JavaScript and the logo are served from this package, and the API
+reference is rendered from the generated OpenAPI schema by the app itself (FastAPI's Swagger UI
+would load from a CDN).
 """
 
 from __future__ import annotations
@@ -16,14 +18,13 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..errors import DetenteError, StoreError, WebError
-from . import charts, highlight
+from . import api, pages
 from .problems import (
     BodyLimitMiddleware,
     DatabaseSessionMiddleware,
@@ -32,6 +33,7 @@ from .problems import (
     wants_html,
 )
 from .queries import Repository
+from .render import html, make_templates
 
 __all__ = ["DEFAULT_MAX_BODY_BYTES", "create_app"]
 
@@ -52,22 +54,6 @@ _TITLES = {
     500: "Internal server error",
     503: "Service unavailable",
 }
-
-
-def _templates() -> Jinja2Templates:
-    templates = Jinja2Templates(directory=str(HERE / "templates"))
-    env = templates.env
-    env.globals.update(version=__version__, quads=charts.QUADS)
-    env.filters["quad_label"] = charts.quad_label
-    env.filters["evidence"] = highlight.evidence_html
-    env.filters["safe_url"] = _safe_url
-    return templates
-
-
-def _safe_url(url: Any) -> str:
-    """Keep only http(s) links from the data: a ``javascript:`` URL must never become a link."""
-    text = str(url or "").strip()
-    return text if text.lower().startswith(("http://", "https://")) else ""
 
 
 def create_app(
@@ -115,16 +101,13 @@ def create_app(
         openapi_url="/api/openapi.json",
     )
     app.state.repo = repository
-    app.state.templates = _templates()
+    app.state.templates = make_templates()
     app.state.max_body_bytes = max_body_bytes
     app.add_middleware(DatabaseSessionMiddleware, repo=repository)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     _install_error_handlers(app)
-
-    from . import api, pages
-
     app.include_router(api.router)
     app.include_router(pages.router)
     return app
@@ -133,10 +116,7 @@ def create_app(
 def _respond(request: Request, status: int, body: dict[str, Any]) -> Response:
     """Answer an error as a page for browsers, as problem JSON for everyone else."""
     if wants_html(request.url.path, request.headers.get("accept", "")):
-        templates: Jinja2Templates = request.app.state.templates
-        return templates.TemplateResponse(
-            request, "error.html", {"problem": body}, status_code=status
-        )
+        return html(request, "error.html", {"problem": body}, status_code=status)
     return JSONResponse(body, status_code=status, media_type="application/problem+json")
 
 
@@ -212,11 +192,3 @@ def _install_error_handlers(app: FastAPI) -> None:
                 code="E099",
             ),
         )
-
-
-def html(
-    request: Request, template: str, context: dict[str, Any], status_code: int = 200
-) -> HTMLResponse:
-    """Render a page template with the request (the current path highlights the menu)."""
-    templates: Jinja2Templates = request.app.state.templates
-    return templates.TemplateResponse(request, template, context, status_code=status_code)

@@ -12,23 +12,12 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from ..quads import QUAD_CLASSES, quad_label
+
 __all__ = ["QUADS", "quad_label", "timeline_svg"]
 
-#: PLOVER quad classes by ``quad_code``.
-QUADS: dict[int, str] = {
-    1: "verbal cooperation",
-    2: "material cooperation",
-    3: "verbal conflict",
-    4: "material conflict",
-}
-
-
-def quad_label(code: Any) -> str:
-    """The name of a quad class (``"unknown"`` for anything else)."""
-    try:
-        return QUADS.get(int(code), "unknown")
-    except (TypeError, ValueError):
-        return "unknown"
+#: PLOVER quad classes by ``quad_code`` (the package's one table, :mod:`detente.quads`).
+QUADS: dict[int, str] = QUAD_CLASSES
 
 
 def _nice_max(value: float) -> int:
@@ -96,7 +85,7 @@ def timeline_svg(
         y = top + plot_h
         period = str(point.get("period") or "")
         counts = point.get("counts") or {}
-        for quad in (1, 2, 3, 4):
+        for quad in QUADS:
             c = int(counts.get(quad, counts.get(str(quad), 0)) or 0)
             if not c:
                 continue

@@ -14,11 +14,11 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Path, Query, Reques
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from . import charts
-from .api import MAX_CODE_CHARS, Repo
-from .app import html
+from .deps import Repo
 from .highlight import highlight, spans_from_article
 from .params import (
     CODE_PATTERN,
+    MAX_CODE_CHARS,
     OPT_CODE_PATTERN,
     EventFilters,
     Paging,
@@ -29,6 +29,7 @@ from .params import (
     paging,
     quote_filters,
 )
+from .render import html
 
 __all__ = ["router"]
 

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import Query
 
+from ..store.periods import Period
+
 __all__ = [
     "CODE_PATTERN",
+    "MAX_CODE_CHARS",
     "OPT_CODE_PATTERN",
     "EventFilters",
     "Paging",
@@ -30,9 +33,10 @@ EVENT_PATTERN = r"^[A-Za-z_]{1,20}$"
 #: The same, or empty (an empty form field means "no filter").
 OPT_CODE_PATTERN = r"^(|[A-Za-z0-9_\-]{1,32})$"
 OPT_EVENT_PATTERN = r"^(|[A-Za-z_]{1,20})$"
-Period = Literal["day", "week", "month", "year"]
 
 MAX_PAGE_SIZE = 200
+#: Largest article ``POST /api/code`` accepts, in characters (the body limit applies as well).
+MAX_CODE_CHARS = 200_000
 MAX_OFFSET = 100_000
 
 
@@ -65,10 +69,14 @@ class QuoteFilters:
     speaker: str | None = None
     actor: str | None = None
     q: str | None = None
+    topics: bool = False
 
     def as_query(self) -> dict[str, str]:
         """The filters that are set, as query-string parameters."""
-        return {k: v for k, v in asdict(self).items() if v}
+        out = {k: v for k, v in asdict(self).items() if v and k != "topics"}
+        if self.topics:
+            out["topics"] = "true"
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,9 +156,16 @@ def quote_filters(
         Query(description="The speaker's actor code, e.g. RUS.", pattern=OPT_CODE_PATTERN),
     ] = None,
     q: Annotated[str | None, Query(description="Words in the quote.", max_length=200)] = None,
+    topics: Annotated[
+        bool,
+        Query(
+            description="Include topics (attributions whose text is what was talked about, "
+            "not words said); left out by default."
+        ),
+    ] = False,
 ) -> QuoteFilters:
     """Validate the quote filters (a FastAPI dependency)."""
-    return QuoteFilters(speaker=_blank(speaker), actor=_code(actor), q=_blank(q))
+    return QuoteFilters(speaker=_blank(speaker), actor=_code(actor), q=_blank(q), topics=topics)
 
 
 def paging(

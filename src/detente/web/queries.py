@@ -25,15 +25,28 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from ..errors import StoreError
+from ..quads import QUAD_CLASSES, QUAD_KEYS
 from ..store import queries as sq
-from .params import EventFilters, Paging, Period, QuoteFilters
+from ..store.contract import stored_article
+from ..store.periods import Period, next_period, period_label
+from .params import EventFilters, Paging, QuoteFilters
 
-__all__ = ["Repository", "choose_period", "fill_periods"]
+__all__ = ["PRIVATE_ARTICLE_KEYS", "Repository", "choose_period", "fill_periods", "public_article"]
 
 log = logging.getLogger(__name__)
 
 #: The connection of the request being served (set by :meth:`Repository.session`).
 _SESSION: contextvars.ContextVar[Any] = contextvars.ContextVar("detente_web_db", default=None)
+
+
+#: Keys of the contract's ``article`` object that no response shows: ``input`` names a file on
+#: the server.
+PRIVATE_ARTICLE_KEYS = frozenset({"input"})
+
+
+def public_article(article: dict[str, Any]) -> dict[str, Any]:
+    """The contract's ``article`` object without its private keys (:data:`PRIVATE_ARTICLE_KEYS`)."""
+    return {k: v for k, v in article.items() if k not in PRIVATE_ARTICLE_KEYS}
 
 
 def _round(value: Any) -> float | None:
@@ -52,24 +65,6 @@ def choose_period(first: dt.date | None, last: dt.date | None) -> Period:
     if days <= 10 * 366:
         return "month"
     return "year"
-
-
-def _next_period(d: dt.date, period: Period) -> dt.date:
-    if period == "day":
-        return d + dt.timedelta(days=1)
-    if period == "week":
-        return d + dt.timedelta(days=7)
-    if period == "month":
-        return (d.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return d.replace(year=d.year + 1, month=1, day=1)
-
-
-def _period_label(d: dt.date, period: Period) -> str:
-    if period == "month":
-        return d.strftime("%Y-%m")
-    if period == "year":
-        return str(d.year)
-    return d.isoformat()
 
 
 def fill_periods(
@@ -97,7 +92,7 @@ def fill_periods(
     cur = keys[0]
     while cur <= keys[-1] and len(filled) <= max_periods:
         filled.append(cur)
-        cur = _next_period(cur, period)
+        cur = next_period(cur, period)
     if len(filled) > max_periods:
         filled = keys
     out = []
@@ -105,9 +100,9 @@ def fill_periods(
         slot = by_period.get(key, {"counts": {}, "n": 0, "scale": 0.0})
         out.append(
             {
-                "period": _period_label(key, period),
+                "period": period_label(key, period),
                 "start": key.isoformat(),
-                "counts": {q: slot["counts"].get(q, 0) for q in (1, 2, 3, 4)},
+                "counts": {q: slot["counts"].get(q, 0) for q in QUAD_CLASSES},
                 "events": slot["n"],
                 "mean_intensity": round(slot["scale"] / slot["n"], 2) if slot["n"] else None,
             }
@@ -227,45 +222,15 @@ class Repository:
 
     @staticmethod
     def _quote_row(row: dict[str, Any]) -> dict[str, Any]:
-        speaker = None
-        if row["speaker_text"] or row["speaker_name"]:
-            actor = None
-            if row["speaker_code"] or row["speaker_kb_id"]:
-                actor = {
-                    "code": row["speaker_code"],
-                    "sector": row["speaker_sector"],
-                    "name": row["speaker_name"],
-                    "kind": row["speaker_kind"],
-                    "kb_id": row["speaker_kb_id"],
-                }
-            speaker = {
-                "text": row["speaker_text"],
-                "name": row["speaker_name"],
-                "actor": actor,
-                "via": row["speaker_via"],
-            }
-        cue = None
-        if row["cue_text"] is not None:
-            cue = {"text": row["cue_text"], "start": row["cue_start"], "end": row["cue_end"]}
-        return {
-            "id": row["quote_id"],
-            "key": row["id"],
-            "text": row["text"],
-            "start": row["start"],
-            "end": row["end"],
-            "field": row["field"] or "text",
-            "kind": row["kind"],
-            "cue": cue,
-            "speaker": speaker,
-            "confidence": round(float(row["confidence"] or 0.0), 3),
-            "event_ids": list(row["event_ids"] or []),
-            "article": {
-                "id": row["article_id"],
-                "title": row["article_title"],
-                "published": row["article_published"],
-                "source": row["article_source"],
-            },
+        q = dict(row["record"])
+        q["key"] = row["id"]
+        q["article"] = {
+            "id": row["article_id"],
+            "title": row["article_title"],
+            "published": row["article_published"],
+            "source": row["article_source"],
         }
+        return q
 
     # -- queries -------------------------------------------------------------------------------
 
@@ -316,7 +281,7 @@ class Repository:
         rows: list[tuple[Any, ...]] = []
         for r in self._call(sq.series, period, **filters):
             start = dt.date.fromisoformat(r["period"])
-            quads = {q: r[name] for q, name in sq.QUAD_NAMES.items()}
+            quads = {q: r[name] for q, name in QUAD_KEYS.items()}
             rows += [(start, q, n, 0.0) for q, n in quads.items()]
             rows.append((start, None, r["events"] - sum(quads.values()), r["intensity_sum"]))
         return {"period": period, "series": fill_periods(rows, period)}
@@ -380,7 +345,7 @@ class Repository:
             "period": timeline["period"],
             "series": timeline["series"],
             "quads": {
-                q: sum(t["count"] for t in types if t["quad_code"] == q) for q in (1, 2, 3, 4)
+                q: sum(t["count"] for t in types if t["quad_code"] == q) for q in QUAD_CLASSES
             },
             "mean_intensity": round(weighted / n_typed, 2) if n_typed else None,
             "event_types": types,
@@ -432,59 +397,37 @@ class Repository:
         }
 
     def article(self, article_id: str) -> dict[str, Any] | None:
-        """One article in the output-contract shape (``Article.to_dict()``), or ``None``."""
+        """One article in the output-contract shape (``Article.to_dict()`` as stored, without
+        ``rejected``), or ``None``.
+
+        The ``article`` object has ``story_id`` too and leaves out ``input`` (a file path on the
+        server); each event has its ``key``, ``factual`` and ``article`` as in :meth:`events`, and
+        each quote its ``key`` and ``article`` as in :meth:`quotes`.
+        """
         art = self._call(sq.article, article_id, record=True)
         if art is None:
             return None
+        found = stored_article(art)
+        article = public_article(found["article"])
+        article["story_id"] = art["story_id"]
         return {
-            "article": {
-                "id": art["id"],
-                "input": art["input"],
-                "title": art["title"],
-                "text": art["text"],
-                "url": art["url"],
-                "source": art["source"],
-                "published": art["published"],
-                "language": art["language"],
-                "authors": list(art["authors"] or []),
-                "credits": art["credits"],
-                "removed": art["removed"],
-                "format": art["format"],
-                "hash": art["hash"],
-                "meta": art["meta"],
-                "story_id": art["story_id"],
-            },
-            "mentions": [
-                {
-                    "text": m["text"],
-                    "start": m["start"],
-                    "end": m["end"],
-                    "field": m["field"] or "text",
-                    "actor": (
-                        {
-                            "code": m["actor_code"],
-                            "sector": m["actor_sector"],
-                            "name": m["actor_name"],
-                            "kind": m["actor_kind"],
-                            "kb_id": m["actor_kb_id"],
-                        }
-                        if (m["actor_code"] or m["actor_sector"] or m["actor_kb_id"])
-                        else None
-                    ),
-                    "via": m["via"],
-                    "confidence": round(float(m["confidence"] or 0.0), 3),
-                    "label": m["label"],
-                    "ref": m["ref"],
-                }
-                for m in art["mentions"]
-            ],
+            "article": article,
+            "mentions": found["mentions"],
             "events": [self._event_row(r) for r in art["events"]],
             "quotes": [self._quote_row(r) for r in art["quotes"]],
         }
 
     def quotes(self, filters: QuoteFilters, paging: Paging) -> dict[str, Any]:
-        """Quotes matching ``filters`` (speaker name words, speaker actor code, quote words)."""
-        f = {"speaker": filters.speaker, "actor": filters.actor, "words": filters.q}
+        """Quotes matching ``filters`` (speaker name words, speaker actor code, quote words).
+
+        Topics are left out unless ``filters.topics``.
+        """
+        f = {
+            "speaker": filters.speaker,
+            "actor": filters.actor,
+            "words": filters.q,
+            "topics": filters.topics,
+        }
         rows = self._call(sq.quotes, **f, limit=paging.limit, offset=paging.offset)
         return {
             "total": self._call(sq.count_quotes, **f),
