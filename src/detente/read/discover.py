@@ -216,7 +216,7 @@ def read_file_bytes(
             with gzip.GzipFile(fileobj=io.BytesIO(data)) as fh:
                 data = _read_limited(fh, max_bytes)  # type: ignore[arg-type]
         except (OSError, EOFError, zlib.error) as exc:
-            yield reject(name, "unreadable", f"cannot read input: {exc}")
+            yield reject(name, RejectReason.UNREADABLE, f"cannot read input: {exc}")
             return
     for art in read_bytes_input(name, data, max_bytes=max_bytes, **fields):
         yield fill_defaults(art, published, source)
