@@ -183,4 +183,7 @@ def test_ingest_wants_one_output_and_parquet_only_on_spark(tmp_path: Path) -> No
     ):
         res = runner.invoke(main, ["ingest", str(tmp_path / "a.txt"), *args])
         assert res.exit_code == 2 and says in res.output
+    missing = [str(tmp_path / "nope"), "--engine", "spark", "--parquet", str(tmp_path / "ds")]
+    res = runner.invoke(main, ["ingest", *missing])  # refused before Spark starts
+    assert res.exit_code == 2 and "does not exist" in res.output
     assert not (tmp_path / "ds").exists()

@@ -21,7 +21,7 @@ from typing import Any
 
 from .._version import __version__
 from ..config import Settings, load_settings
-from ..errors import PipelineError
+from ..errors import PipelineError, ReadError
 from ..store.parquet import (
     COMMITS,
     DATASET_FILE,
@@ -136,6 +136,7 @@ def ingest_dataset(
         The run's counts (``db`` is the dataset).
 
     Raises:
+        ReadError: a local input path does not exist (checked before anything is written).
         PipelineError: Spark cannot start or a Spark job failed.
     """
     from ..engine.local import default_workers
@@ -145,6 +146,9 @@ def ingest_dataset(
     settings = settings or load_settings()
     workers = workers or default_workers()
     names = [os.fspath(p) for p in paths]
+    for name in names:  # local paths are checked before Spark starts (remote ones by Spark)
+        if ":" not in name.split("/", 1)[0] and not os.path.exists(name):
+            raise ReadError(f"input {name!r} does not exist", code="E031")
     spark = spark_session(workers, app="detente-dataset")
     fs = HadoopFS(spark, os.fspath(out))
     if not fs.exists(fs.join(DATASET_FILE)):
