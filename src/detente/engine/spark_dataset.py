@@ -155,6 +155,13 @@ def _converters(table: str) -> list[Callable[[Any], Any]]:
             out.append(date)
         elif pa.types.is_floating(f.type):
             out.append(lambda v: None if v is None else float(v))
+        elif pa.types.is_list(f.type) and pa.types.is_string(f.type.value_type):
+            out.append(
+                lambda v: None if v is None else [x if type(x) is str else str(x) for x in v]
+            )
+        elif pa.types.is_string(f.type):
+            # str subclasses (RejectReason) would reach the JVM as unknown pickled classes.
+            out.append(lambda v: v if v is None or type(v) is str else str(v))
         else:
             out.append(same)
     return out
