@@ -5,6 +5,9 @@ Usage::
     python benchmarks/throughput.py [--corpus DIR] [--limit N] [--workers N] [--json]
                                     [--repeat K] [--rounds R] [--scaling] [--rss-check]
                                     [--ingest-only] [--no-save]
+    python benchmarks/throughput.py --interleave [--batch N] [--limit N] [--json] [--gc]
+                                    [--no-warmup]
+    python benchmarks/throughput.py --stages [--limit N] [--profile [FILE]] [--json]
 
 In one run it reads the corpus (default ``../shared/corpora/polnear-news``), times bare spaCy
 ``nlp.pipe`` over the texts the NLP stage parses (title + text) with the same pipeline and batch
@@ -19,8 +22,20 @@ nothing is skipped). ``--scaling`` times the ingest alone with one worker and th
 ingest alone with the corpus once and ten times and reports both peak RSS values (the target:
 within 20%). ``--rounds R`` alternates bare and detente R times and keeps each side's best.
 
-Results are saved to ``benchmarks/results/throughput-<date>-w<workers>.json`` with the machine,
-the package versions and the date, unless ``--no-save``.
+``--interleave`` is the measurement to trust on a shared machine: bare parsing and the full
+ingest run on the same batch of ``--batch`` articles (default 20) back to back, alternating which
+goes first, over the corpus, in one process; it reports the median per-batch ratio of detente
+articles/s to bare articles/s (``ratio_median``), its interquartile range (``ratio_iqr``) and the
+same in CPU time (``cpu_ratio_median``). See ``benchmarks/interleave.py`` and
+docs/performance.md.
+
+``--stages`` times each step (read, every pipeline stage, store, dedup) on its own over
+``--limit`` articles (default 200) and prints each one's share of the total; ``--profile`` adds
+a cProfile pass and lists detente's own hotspots (``--profile FILE`` also dumps the pstats).
+
+Results are saved to ``benchmarks/results/throughput-<date>-w<workers>.json`` (``-interleave``
+and ``-stages`` suffixes for those modes) with the machine, the package versions and the date,
+unless ``--no-save``.
 """
 
 from __future__ import annotations
@@ -297,6 +312,117 @@ def _rss_check(args: argparse.Namespace) -> dict[str, Any]:
     return {"runs": runs, "rss_growth": round(growth, 3), "flat_within_20pct": growth <= 0.2}
 
 
+def _header(args: argparse.Namespace, argv: list[str] | None, settings: Any) -> dict[str, Any]:
+    return {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "corpus": str(args.corpus),
+        "limit": args.limit,
+        "workers": 1,
+        "model": settings.model,
+        "batch_size": settings.batch_size,
+        "machine": _machine(),
+        "uptime_at_start": _uptime(),
+        "packages": _versions(),
+        "command": " ".join(["python", "benchmarks/throughput.py", *(argv or sys.argv[1:])]),
+    }
+
+
+def _uptime() -> str:
+    try:
+        return subprocess.run(
+            ["uptime"], capture_output=True, text=True, check=False
+        ).stdout.strip()
+    except OSError:
+        return f"load average: {os.getloadavg()}"
+
+
+def _save(result: dict[str, Any], suffix: str, args: argparse.Namespace) -> None:
+    if args.no_save:
+        return
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    path = RESULTS / f"throughput-{stamp}-w1-{suffix}.json"
+    path.write_text(json.dumps(result, indent=2) + "\n", "utf-8")
+    result["saved_to"] = str(path.relative_to(ROOT))
+
+
+def _modes(args: argparse.Namespace, argv: list[str] | None) -> int:
+    """``--interleave`` and ``--stages`` (one process, one worker, the pipeline loaded once)."""
+    from interleave import corpus_files, run_interleaved
+    from stages import profile, stage_table
+
+    from detente.config import load_settings
+
+    settings = load_settings()
+    if args.interleave:
+        result = {"benchmark": "throughput-interleave", **_header(args, argv, settings)}
+
+        def show(pair: dict[str, Any]) -> None:
+            if not args.json:
+                print(
+                    f"batch {pair['batch']:3d} ({pair['first']} first): ratio {pair['ratio']:.3f}"
+                    f"  cpu {pair['cpu_ratio']:.3f}  load {pair['load_avg_1m']}",
+                    file=sys.stderr,
+                )
+
+        result.update(
+            run_interleaved(
+                args.corpus,
+                limit=args.limit,
+                batch=args.batch,
+                settings=settings,
+                gc_off=not args.gc,
+                warmup=not args.no_warmup,
+                progress=show,
+            )
+        )
+        result["uptime_at_end"] = _uptime()
+        _save(result, "interleave", args)
+        if args.json:
+            print(json.dumps(result, indent=2))
+        else:
+            lo, hi = result["ratio_iqr"]
+            print(
+                f"{result['articles']} articles in {result['batch_pairs']} batch pairs of "
+                f"{result['batch']}: ratio detente/bare median {result['ratio_median']:.3f} "
+                f"(IQR {lo:.3f}-{hi:.3f}), CPU time {result['cpu_ratio_median']:.3f}"
+            )
+            print(f"load: {result['uptime_at_start']} -> {result['uptime_at_end']}")
+            if result["machine_busy"]:
+                print("the machine was busy (load > cores): quote the CPU-time ratio")
+            if "saved_to" in result:
+                print(f"saved to {result['saved_to']}")
+    if args.stages:
+        files = corpus_files(args.corpus, args.limit or 200)
+        result = {"benchmark": "throughput-stages", **_header(args, argv, settings)}
+        result["limit"] = len(files)
+        result.update(stage_table(files, settings))
+        if args.profile is not None:
+            out = Path(args.profile) if args.profile else None
+            result["profile"] = profile(files, settings, out)
+        result["uptime_at_end"] = _uptime()
+        _save(result, "stages", args)
+        if args.json:
+            print(json.dumps(result, indent=2))
+        else:
+            print(f"{result['articles']} articles, {result['articles_per_s']} articles/s")
+            print(f"{'stage':10s} {'seconds':>9s} {'share':>7s} {'cpu s':>9s} {'cpu share':>9s}")
+            for name, secs in result["seconds"].items():
+                print(
+                    f"{name:10s} {secs:9.2f} {result['share'][name]:7.1%} "
+                    f"{result['cpu_seconds'][name]:9.2f} {result['cpu_share'][name]:9.1%}"
+                )
+            print(
+                f"stages total {result['total_s']} s; ingest of the same files "
+                f"{result['ingest_same_files_s']} s; bare nlp.pipe {result['bare_same_texts_s']} s"
+            )
+            for row in result.get("profile", {}).get("by_own_time", [])[:15]:
+                print(f"{row['own_share']:6.1%} {row['own_s']:7.2f}s  {row['function']}")
+            if "saved_to" in result:
+                print(f"saved to {result['saved_to']}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -326,13 +452,44 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="time only the ingest (no bare run, nothing saved); print one JSON line",
     )
+    parser.add_argument(
+        "--interleave",
+        action="store_true",
+        help="bare and detente on the same batches, alternating; median ratio and IQR",
+    )
+    parser.add_argument("--batch", type=int, default=20, help="articles per interleaved batch")
+    parser.add_argument(
+        "--gc",
+        action="store_true",
+        help="leave the garbage collector on while a side is timed (--interleave)",
+    )
+    parser.add_argument(
+        "--no-warmup", action="store_true", help="do not run a discarded warm-up pair first"
+    )
+    parser.add_argument(
+        "--stages",
+        action="store_true",
+        help="each stage's share of the time (default 200 articles)",
+    )
+    parser.add_argument(
+        "--profile",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="FILE",
+        help="with --stages: a cProfile pass too (FILE: also dump the pstats there)",
+    )
     args = parser.parse_args(argv)
     if not args.corpus.is_dir():
         parser.error(f"corpus {args.corpus} is not a directory")
+    if args.batch < 1:
+        parser.error("--batch must be at least 1")
     sys.path.insert(0, str(ROOT / "src"))
     if args.ingest_only:
         print(json.dumps(_child(args)))
         return 0
+    if args.interleave or args.stages:
+        return _modes(args, argv)
     from detente.config import load_settings
 
     settings = load_settings()

@@ -12,11 +12,23 @@ SHARED = Path(os.environ.get("DETENTE_SHARED", ROOT.parent / "shared"))
 EXAMPLE = ROOT / "examples" / "seed-article.txt"
 
 
-def shared_path(relative: str) -> Path:
-    """Return a path under ../shared, skipping the test (with the reason) when it is absent."""
-    path = SHARED / relative
+def in_ci() -> bool:
+    """True when the ``CI`` environment variable says so (``true``, ``1`` or ``yes``)."""
+    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
+
+
+def shared_path(relative: str, *, required_in_ci: bool = False, root: Path | None = None) -> Path:
+    """Return a path under ../shared, skipping the test (with the reason) when it is absent.
+
+    With ``required_in_ci`` and ``CI=true`` a missing path fails the test instead: the quality
+    gate must not turn green on a CI machine that simply lacks the gold sets.
+    """
+    path = (root or SHARED) / relative
     if not path.exists():
-        pytest.skip(f"{path} is absent (the ../shared data folder is not beside this checkout)")
+        reason = f"{path} is absent (the ../shared data folder is not beside this checkout)"
+        if required_in_ci and in_ci():
+            pytest.fail(f"{reason}; CI=true requires it for the quality gate", pytrace=False)
+        pytest.skip(reason)
     return path
 
 

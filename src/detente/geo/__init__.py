@@ -10,12 +10,13 @@ from __future__ import annotations
 from ..config import Settings
 from ..records import Article
 from .gazetteer import Gazetteer, GeoEntry, load_gazetteer, normalise
-from .resolve import main_country, resolve_places
+from .resolve import dateline_country, main_country, resolve_places
 
 __all__ = [
     "Gazetteer",
     "GeoEntry",
     "PlaceStage",
+    "dateline_country",
     "load_gazetteer",
     "main_country",
     "normalise",
@@ -24,12 +25,13 @@ __all__ = [
 
 
 class PlaceStage:
-    """Resolve the toponyms of ``article.doc`` to places; assigns ``places``."""
+    """Resolve the toponyms of ``article.doc`` to places; assigns ``places`` (and
+    ``meta["dateline_country"]``, the ISO3 country of the wire dateline, when there is one)."""
 
     name = "places"
     version = "1"
     requires: tuple[str, ...] = ("doc", "mentions")
-    assigns: tuple[str, ...] = ("places",)
+    assigns: tuple[str, ...] = ("places", "meta")
 
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
@@ -44,4 +46,9 @@ class PlaceStage:
     def __call__(self, article: Article) -> Article:
         if article.doc is None:
             return article
-        return article.with_(places=resolve_places(article, self.gazetteer))
+        places = resolve_places(article, self.gazetteer)
+        dateline = dateline_country(article, self.gazetteer)
+        if dateline is None:
+            return article.with_(places=places)
+        # the events stage places a country-less "police" by it ("BEIRUT (Reuters) - Police ...")
+        return article.with_(places=places, meta={**article.meta, "dateline_country": dateline})
