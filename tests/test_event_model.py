@@ -219,7 +219,7 @@ def test_stage_prototype_types_rule_events_and_speaks_alone() -> None:
 
     model = EventTypeModel.load(DEFAULT_MODEL_DIR)
     art = _doc("Velmora accused Ostrana of smuggling weapons across the border.")
-    assert art.events and all(not e.evidence.type_source for e in art.events)
+    assert art.events and all(e.evidence.type_source == "lexicon" for e in art.events)
     typed = type_events(art, art.events, model, load_ontology())
     assert len(typed) == len(art.events)
     for ev in typed:
@@ -227,8 +227,8 @@ def test_stage_prototype_types_rule_events_and_speaks_alone() -> None:
         d = ev.to_dict()["evidence"]
         assert d["model"]["name"] == "detente-event-type"
         assert 0.0 <= d["model"]["probability"] <= 1.0
-    # the rules' events alone carry no model keys
-    assert "type_source" not in art.events[0].to_dict()["evidence"]
+    # the rules' events alone say so, and name no model
+    assert art.events[0].to_dict()["evidence"]["model"] is None
     calm = _doc("The first heavy rains of the season fell on the northern hills.")
     assert type_events(calm, calm.events, model, load_ontology()) == ()
     assert yield_type(_doc("Ostrana withdrew its troops from the pass.").doc) == "RETREAT"

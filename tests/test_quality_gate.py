@@ -19,6 +19,9 @@ from detente.eval import run_eval
 from .conftest import shared_path
 
 FLOORS = sorted((Path(__file__).parent / "floors").glob("*.json"))
+#: Every floor of the gate: one test per file of tests/floors/, plus the event model's
+#: cross-validated floor (tests/floors/cv/events.json).
+GATE_TESTS = len(FLOORS) + 1
 
 
 def _metric(result: dict, dotted: str) -> float:
@@ -45,6 +48,6 @@ def test_event_model_cv_stays_above_floor() -> None:
     from detente.eval.events_cv import score_cv
 
     spec = json.loads((Path(__file__).parent / "floors" / "cv" / "events.json").read_text("utf-8"))
-    result = score_cv(shared_path(spec["gold"]), Settings(), k=spec["folds"])
+    result = score_cv(shared_path(spec["gold"], required_in_ci=True), Settings(), k=spec["folds"])
     for dotted, floor in spec["floors"].items():
         assert _metric(result, dotted) >= floor, f"events cv {dotted} fell below {floor}"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import ROOT, shared_path
-from .test_quality_gate import FLOORS
+from .test_quality_gate import GATE_TESTS
 
 
 def test_missing_shared_fails_in_ci(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -86,7 +86,7 @@ def test_gate_run_fails_in_ci_without_shared(tmp_path: Path) -> None:
     proc = _run_gate(tmp_path, "true")
     out = proc.stdout + proc.stderr
     assert proc.returncode == 1, out
-    assert _count(out, "failed") == len(FLOORS), out
+    assert _count(out, "failed") == GATE_TESTS, out
     assert _count(out, "skipped") == 0, out
     assert "CI=true requires it" in out
 
@@ -96,4 +96,4 @@ def test_gate_run_skips_without_ci(tmp_path: Path) -> None:
     proc = _run_gate(tmp_path, None)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out
-    assert _count(out, "skipped") == len(FLOORS), out
+    assert _count(out, "skipped") == GATE_TESTS, out

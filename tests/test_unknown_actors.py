@@ -74,7 +74,7 @@ def test_actors_unknown_table_names_the_counts(world_db: Path) -> None:
 
 
 def test_actors_unknown_yaml_is_a_loadable_actor_file(world_db: Path, tmp_path: Path) -> None:
-    from detente.actors import load_kb
+    from detente.actors import load_kb, lookup
 
     result = run("actors", "unknown", "--db", str(world_db), "--yaml")
     assert result.exit_code == 0
@@ -82,7 +82,7 @@ def test_actors_unknown_yaml_is_a_loadable_actor_file(world_db: Path, tmp_path: 
     path = tmp_path / "mine.yaml"
     path.write_text(result.output, "utf-8")
     kb = load_kb((str(path),))
-    assert kb.lookup("Jorrin Bexley", "2018-05-02")
+    assert lookup(kb, "Jorrin Bexley", "2018-05-02")
 
 
 def test_starter_file_puts_people_and_organisations_apart() -> None:

@@ -24,10 +24,15 @@ __all__ = ["PLACES", "WORLD", "fictional_pipeline", "fictional_settings"]
 
 
 def fictional_settings(**changes: Any) -> Any:
-    """Settings that load the fictional world on top of the packaged actors."""
+    """Settings that load the fictional world on top of the packaged actors.
+
+    The learned event-type model is off unless asked for (``use_event_model=True``): it is
+    trained on real news, and the fictional world tests the rules' mechanisms; the model has
+    tests of its own (tests/test_event_model.py) and the quality gate.
+    """
     from detente.config import Settings
 
-    return Settings(actors_files=(WORLD,)).replace(**changes)
+    return Settings(actors_files=(WORLD,), use_event_model=False).replace(**changes)
 
 
 def fictional_pipeline(settings: Any) -> Any:

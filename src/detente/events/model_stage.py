@@ -29,7 +29,8 @@ import yaml
 
 from ..records import Article, Entity, Event, Evidence, Mention, Span
 from .ontology import Ontology
-from .typemodel import YIELD, EventTypeModel
+from .structure import actor_words
+from .typemodel import YIELD, EventTypeModel, model_class
 
 __all__ = ["type_events", "yield_type"]
 
@@ -171,6 +172,16 @@ def _model_event(
     )
 
 
+def facts_in(idx: Sequence[int], events: Sequence[Event]) -> list[int]:
+    """The factual rule events among ``idx``."""
+    return [i for i in idx if events[i].factual]
+
+
+def _names_a_disaster(sent: Any) -> bool:
+    words = actor_words().disaster_words
+    return any(t.lemma_.lower() in words or t.lower_ in words for t in sent)
+
+
 def type_events(
     article: Article, events: Sequence[Event], model: EventTypeModel, onto: Ontology
 ) -> tuple[Event, ...]:
@@ -208,13 +219,19 @@ def type_events(
             out[i] = dataclasses.replace(events[i], evidence=evd)
         if cls is None or source != "model":
             continue
+        if not facts_in(idx, events) and _names_a_disaster(sent):
+            # deaths in a flood or a fire are nobody's political event (the same word list keeps
+            # the rules from coding an unnamed actor there)
+            continue
         event_type = yield_type(sent) if cls == YIELD else cls
-        if idx:
-            facts = [i for i in idx if events[i].factual]
-            if not facts:
-                # the rules found the sentence's event negated, hypothetical or future: the
-                # model never turns it into a factual one
+        facts = facts_in(idx, events)
+        if idx and not facts:
+            # the rules found the sentence's events negated, hypothetical or future: the model
+            # never turns one into a factual event, but may code another type beside them
+            if cls in {model_class(events[i].event) for i in idx}:
                 continue
+            added.append(_model_event(article, sent, s_index, cands, event_type, prob, model, onto))
+        elif idx:
             best = max(facts, key=lambda i: events[i].evidence.confidence)
             ev = _retype(out[best], event_type, onto)
             out[best] = dataclasses.replace(

@@ -39,9 +39,9 @@ def decide_example(
         if p.get(best, 0.0) >= keep_rule_ratio * p[top]:
             return best, "lexicon+model"
         return top, "model"
-    if ex.rule_types:
-        # the rules found the event negated, hypothetical or future: no factual event (as in
-        # the events stage, the model never turns it into a factual one)
+    if ex.rule_types and top in {model_class(t) for t, _ in ex.rule_types}:
+        # the rules found this very type negated, hypothetical or future: as in the events
+        # stage, the model never turns it into a factual event (another type it may add)
         return None, ""
     if ex.has_actor and p[top] >= threshold and p[top] >= p.get(NONE, 0.0):
         return top, "model"
