@@ -188,7 +188,7 @@ def test_bad_lines_are_skipped_and_counted_or_fatal_when_strict() -> None:
 def test_truncated_gzip_keeps_what_was_read(tmp_path: Path, dump: Path) -> None:
     cut = tmp_path / "cut.json.gz"
     cut.write_bytes(dump.read_bytes()[:-30])
-    doc, stats = convert_dump(cut)
+    doc, _ = convert_dump(cut)
     assert len(doc["states"]) == 2  # the start of the dump survives the cut
     with pytest.raises(ActorError, match="truncated"):
         convert_dump(cut, strict=True)

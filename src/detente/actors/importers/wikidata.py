@@ -402,7 +402,9 @@ def _until_truncation(handle: IO[str], source: str, strict: bool) -> Iterator[st
         yield from handle
     except EOFError as exc:
         if strict:
-            raise ActorError(f"{source}: the compressed dump is truncated: {exc}", code="E057")
+            raise ActorError(
+                f"{source}: the compressed dump is truncated: {exc}", code="E057"
+            ) from exc
         log.warning(
             "%s: the compressed dump is truncated; kept the entities before the cut", source
         )
