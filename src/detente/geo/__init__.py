@@ -7,10 +7,12 @@ and assigns ``article.places``; :mod:`detente.geo.gazetteer` is the world gazett
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ..config import Settings
 from ..records import Article
 from .gazetteer import Gazetteer, GeoEntry, load_gazetteer, normalise
-from .resolve import main_country, resolve_places
+from .resolve import best_reading, main_country, resolve_places
 
 __all__ = [
     "Gazetteer",
@@ -19,8 +21,21 @@ __all__ = [
     "load_gazetteer",
     "main_country",
     "normalise",
+    "place_country",
     "resolve_places",
 ]
+
+
+def place_country(name: str, context: Mapping[str, int]) -> tuple[str, str] | None:
+    """The country and canonical name of the city or first-level region ``name`` most likely
+    means given the article's country ``context`` (see :func:`~detente.geo.resolve.best_reading`),
+    or ``None`` when the gazetteer knows no such place.
+
+    The actor stage calls this (wired by the pipeline) for place entities its knowledge base does
+    not know: "clashes in Kasese" gives Kasese's country (UGA) as a location.
+    """
+    entry = best_reading(load_gazetteer(), name, context)
+    return None if entry is None else (entry.country, entry.name)
 
 
 class PlaceStage:
