@@ -60,6 +60,14 @@ def test_ambiguous_town_follows_the_article_countries(stage: ActorStage, nlp) ->
     assert in_ostrana.actor is not None and in_ostrana.actor.code == "XOS"
 
 
+def test_place_mislabelled_as_a_facility_after_in(stage: ActorStage, nlp) -> None:
+    text = "An attempt was thwarted in Brennick (Northern Vale), the police reported."
+    town = find(run(stage, nlp, text), "Brennick")  # spaCy: FAC "Brennick (Northern Vale"
+    assert town.actor is not None and (town.actor.code, town.via) == ("XVM", "location")
+    art = run(stage, nlp, "Talks were held in Brennick Harbour Authority offices.")
+    assert all(m.actor is None or m.actor.kind != "location" for m in art.mentions)
+
+
 def test_known_names_keep_their_knowledge_base_reading(stage: ActorStage, nlp) -> None:
     text = "Floods were reported in Port Azul. Prime Minister Arvel Dunmore said help was sent."
     capital = find(run(stage, nlp, text), "Port Azul")

@@ -42,10 +42,10 @@ __all__ = [
     "PERSON",
     "PLACE",
     "ROLE",
-    "PlaceSource",
     "SURNAME",
     "CandidateFinder",
     "Part",
+    "PlaceSource",
     "categorise",
     "possessive",
     "text_parts",
@@ -176,6 +176,23 @@ def text_parts(kb: KnowledgeBase, text: str) -> list[Part]:
                 parts.append(Part(i, i + 1, SURNAME, [], toks[i]))
             i += 1
     return parts
+
+
+#: Prepositions after which an unknown ``ORG`` or ``FAC`` entity may be a mislabelled place.
+_IN = frozenset({"in", "near"})
+
+
+def _proper_run(ent: Any) -> Any:
+    """The leading proper name of an entity ("Khanty-Mansiysk" of "Khanty-Mansiysk (Siberia"),
+    or None when it does not start with one."""
+    end = ent.start
+    doc = ent.doc
+    while end < ent.end and (
+        doc[end].pos_ == "PROPN"
+        or (doc[end].text == "-" and end + 1 < ent.end and doc[end + 1].pos_ == "PROPN")
+    ):
+        end += 1
+    return doc[ent.start : end] if end > ent.start else None
 
 
 class CandidateFinder:
@@ -309,12 +326,30 @@ class CandidateFinder:
             kept.append(Part(begin, last_i + 1, NAME, [], doc[begin : last_i + 1].text))
         covered = {i for p in kept for i in range(p.start, p.end)}
         context: Counter[str] | None = None
+        # Words of the document's person names: "Carly" after "Carly Fiorina" is no French town.
+        person_words = {t.lower_ for e in person_ents for t in e if t.is_alpha} | {
+            t.lower_ for p in kept if p.cat in (PERSON, NAME) for t in doc[p.start : p.end]
+        }
+        # ... and so is a word that starts a longer proper name elsewhere ("Carly Fiorina").
+        person_words |= {
+            t.lower_
+            for t in doc[:-1]
+            if t.pos_ == "PROPN"
+            and doc[t.i + 1].pos_ == "PROPN"
+            and doc[t.i + 1].ent_type_ in ("", "PERSON")
+            and doc[t.i + 1].text[:1].isupper()
+        }
         for ent in doc.ents:
             if any(i in covered for i in range(ent.start, ent.end)):
                 continue
             if ent.label_ in ("GPE", "NORP", "LOC") or (ent.label_ == "ORG" and len(ent) == 1):
                 hit = self._fuzzy_place(ent.text)
-                if hit is None and ent.label_ in ("GPE", "LOC") and self.places is not None:
+                if (
+                    hit is None
+                    and ent.label_ in ("GPE", "LOC")
+                    and self.places is not None
+                    and not {t.lower_ for t in ent if t.is_alpha} <= person_words
+                ):
                     if context is None:
                         context = self._countries(kept)
                     hit = self._gazetteer_place(ent, context)
@@ -324,7 +359,19 @@ class CandidateFinder:
                 if hit is not None:
                     cat = categorise(self.kb, hit)
                     kept.append(Part(ent.start, ent.end, cat, [hit], ent.text, fuzzy=True))
-            elif ent.label_ == "ORG":
+            elif ent.label_ in ("ORG", "FAC"):
+                if self.places is not None and ent.start > 0 and doc[ent.start - 1].lower_ in _IN:
+                    # "thwarted in Khanty-Mansiysk (Siberia)" tagged ORG or FAC: its leading
+                    # proper name is a place when the gazetteer knows it.
+                    if context is None:
+                        context = self._countries(kept)
+                    run = _proper_run(ent)
+                    hit = self._gazetteer_place(run, context) if run is not None else None
+                    if run is not None and hit is not None:
+                        kept.append(Part(run.start, run.end, PLACE, [hit], run.text))
+                        continue
+                if ent.label_ == "FAC":
+                    continue
                 # An organisation the knowledge base does not know: kept as a mention.
                 words = [t for t in ent if t.pos_ != "DET" and not t.is_space]
                 if words and any(t.pos_ == "PROPN" for t in words):
@@ -346,9 +393,11 @@ class CandidateFinder:
     def _gazetteer_place(self, ent: Any, context: Counter[str]) -> Hit | None:
         """A place the knowledge base does not know, from the gazetteer (a ``geo:`` entry)."""
         words = [t for t in ent if t.pos_ != "DET" and not t.is_space]
-        text = " ".join(t.text for t in words)
-        if not words or not text[:1].isupper() or not self.places:
+        text = ent.doc[words[0].i : words[-1].i + 1].text if words else ""
+        if not text[:1].isupper() or not self.places:
             return None
+        if text.isupper() and len(text) <= 5:
+            return None  # an acronym ("NRA"), not a place's alternate name
         found = self.places(text, context)
         if found is None:
             return None
