@@ -325,33 +325,19 @@ class CandidateFinder:
             kept = [p for p in kept if p not in inner]
             kept.append(Part(begin, last_i + 1, NAME, [], doc[begin : last_i + 1].text))
         covered = {i for p in kept for i in range(p.start, p.end)}
-        context: Counter[str] | None = None
-        # Words of the document's person names: "Carly" after "Carly Fiorina" is no French town.
-        person_words = {t.lower_ for e in person_ents for t in e if t.is_alpha} | {
-            t.lower_ for p in kept if p.cat in (PERSON, NAME) for t in doc[p.start : p.end]
-        }
-        # ... and so is a word that starts a longer proper name elsewhere ("Carly Fiorina").
-        person_words |= {
-            t.lower_
-            for t in doc[:-1]
-            if t.pos_ == "PROPN"
-            and doc[t.i + 1].pos_ == "PROPN"
-            and doc[t.i + 1].ent_type_ in ("", "PERSON")
-            and doc[t.i + 1].text[:1].isupper()
-        }
+        context: Counter[str] | None = None  # computed at the first gazetteer look-up
+        names: set[str] = set()
         for ent in doc.ents:
             if any(i in covered for i in range(ent.start, ent.end)):
                 continue
             if ent.label_ in ("GPE", "NORP", "LOC") or (ent.label_ == "ORG" and len(ent) == 1):
                 hit = self._fuzzy_place(ent.text)
-                if (
-                    hit is None
-                    and ent.label_ in ("GPE", "LOC")
-                    and self.places is not None
-                    and not {t.lower_ for t in ent if t.is_alpha} <= person_words
-                ):
+                if hit is None and ent.label_ in ("GPE", "LOC") and self.places is not None:
                     if context is None:
-                        context = self._countries(kept)
+                        context, names = self._countries(kept), self._name_words(doc, kept)
+                    if {t.lower_ for t in ent if t.is_alpha} <= names:
+                        continue  # a person's name, not a place
+
                     hit = self._gazetteer_place(ent, context)
                     if hit is not None:
                         kept.append(Part(ent.start, ent.end, PLACE, [hit], ent.text))
@@ -364,7 +350,7 @@ class CandidateFinder:
                     # "thwarted in Khanty-Mansiysk (Siberia)" tagged ORG or FAC: its leading
                     # proper name is a place when the gazetteer knows it.
                     if context is None:
-                        context = self._countries(kept)
+                        context, names = self._countries(kept), self._name_words(doc, kept)
                     run = _proper_run(ent)
                     hit = self._gazetteer_place(run, context) if run is not None else None
                     if run is not None and hit is not None:
@@ -379,6 +365,22 @@ class CandidateFinder:
                     kept.append(Part(begin, end, ORGNAME, [], doc[begin:end].text))
         kept.sort(key=lambda p: p.start)
         return kept
+
+    @staticmethod
+    def _name_words(doc: Any, kept: list[Part]) -> set[str]:
+        """Words of the document's person names ("Carly" after "Carly Fiorina" is no French
+        town), and words that start a longer proper name elsewhere in it."""
+        words = {t.lower_ for e in doc.ents if e.label_ == "PERSON" for t in e if t.is_alpha}
+        words |= {t.lower_ for p in kept if p.cat in (PERSON, NAME) for t in doc[p.start : p.end]}
+        words |= {
+            t.lower_
+            for t in doc[:-1]
+            if t.pos_ == "PROPN"
+            and doc[t.i + 1].pos_ == "PROPN"
+            and doc[t.i + 1].ent_type_ in ("", "PERSON")
+            and doc[t.i + 1].text[:1].isupper()
+        }
+        return words
 
     def _countries(self, parts: list[Part]) -> Counter[str]:
         """Country codes of the document's known states and places: the gazetteer's context."""
