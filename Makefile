@@ -8,7 +8,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 EXAMPLE := examples/seed-article.txt
 
-.PHONY: install demo test lint format unit gold browser bench bench-stages clean help
+.PHONY: install demo test lint format unit gold browser bench bench-stages model clean help
 
 help:
 	@echo "make demo   - install (first time) and code the bundled example article"
@@ -16,6 +16,7 @@ help:
 	@echo "make lint   - ruff (lint + format check), mypy and the import-layer contracts"
 	@echo "make bench  - interleaved throughput benchmark on ../shared/corpora/polnear-news"
 	@echo "make bench-stages - each stage's share of the time on 200 PolNeAR articles"
+	@echo "make model  - retrain the shipped event-type model from ../shared (needs scikit-learn)"
 
 $(STAMP): pyproject.toml constraints.txt requirements-model.txt
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +51,14 @@ bench: $(STAMP)
 
 bench-stages: $(STAMP)
 	$(PY) benchmarks/throughput.py --stages --profile
+
+# The shipped event-type model (src/detente/events/model): PLV train + PLOVER GSR dev gold and
+# up to 500 seeded sentences without an event from the PolNeAR news, all read from ../shared.
+MODEL_DATE ?= $(shell date +%F)
+model: $(STAMP)
+	$(BIN)/detente train events --gold ../shared/gold/plv-train.jsonl \
+	  --negatives ../shared/corpora/polnear-news \
+	  --max-negatives 500 --seed 20261201 --date $(MODEL_DATE) --out src/detente/events/model
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache test-artifacts

@@ -60,6 +60,13 @@ def test_ambiguous_town_follows_the_article_countries(stage: ActorStage, nlp) ->
     assert in_ostrana.actor is not None and in_ostrana.actor.code == "XOS"
 
 
+def test_agents_in_a_gazetteer_town_take_its_country(stage: ActorStage, nlp) -> None:
+    art = run(stage, nlp, "Rebels in Brennick attacked a police post.")
+    rebels = [m for m in art.mentions if m.text.startswith("Rebels")]
+    assert rebels and rebels[0].actor is not None
+    assert (rebels[0].actor.code, rebels[0].actor.sector) == ("XVM", "REB")
+
+
 def test_place_mislabelled_as_a_facility_after_in(stage: ActorStage, nlp) -> None:
     text = "An attempt was thwarted in Brennick (Northern Vale), the police reported."
     town = find(run(stage, nlp, text), "Brennick")  # spaCy: FAC "Brennick (Northern Vale"

@@ -36,3 +36,15 @@ def test_score_stays_above_floor(floor_file: Path) -> None:
     result = run_eval(floor_file.stem, gold, Settings())
     for dotted, floor in spec["floors"].items():
         assert _metric(result, dotted) >= floor, f"{floor_file.stem} {dotted} fell below {floor}"
+
+
+@pytest.mark.gold
+@pytest.mark.slow
+def test_event_model_cv_stays_above_floor() -> None:
+    """``detente eval events --gold plv-train.jsonl --cv 5``: the learned typing's floor."""
+    from detente.eval.events_cv import score_cv
+
+    spec = json.loads((Path(__file__).parent / "floors" / "cv" / "events.json").read_text("utf-8"))
+    result = score_cv(shared_path(spec["gold"]), Settings(), k=spec["folds"])
+    for dotted, floor in spec["floors"].items():
+        assert _metric(result, dotted) >= floor, f"events cv {dotted} fell below {floor}"

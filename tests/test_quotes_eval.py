@@ -86,6 +86,9 @@ def test_simple_jsonl_gold(tmp_path: Path) -> None:
     assert result["content"]["recall"] == pytest.approx(2 / 3, abs=1e-3)
     # Varn is right; v2's first quote was said by Kasprak, not by the gold's Selka Varn
     assert result["speaker"]["accuracy"] == 0.5
+    # end to end: one of the three gold quotes is found with the right speaker
+    assert result["speaker"]["end_to_end"] == pytest.approx(1 / 3, abs=1e-3)
+    assert result["speaker"]["n_gold"] == 3
 
 
 def _said_by(text: str, name: str | None, actor_name: str | None = None) -> Quote:
@@ -124,7 +127,7 @@ def test_simple_jsonl_gold_shared_title_is_not_the_speaker(tmp_path: Path) -> No
     path.write_text(json.dumps(record) + "\n", encoding="utf-8")
     result = run_eval("quotes", path, Settings(actors_files=(WORLD,)))
     assert result["content"]["recall"] == 1.0
-    assert result["speaker"] == {"accuracy": 0.0, "n": 1}
+    assert result["speaker"] == {"accuracy": 0.0, "n": 1, "end_to_end": 0.0, "n_gold": 1}
 
 
 def test_simple_jsonl_gold_malformed(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ records, so these tests need neither spaCy nor the events stage.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -16,8 +17,10 @@ from detente.records import (
     Article,
     Entity,
     Event,
+    EventLocation,
     Evidence,
     Mention,
+    Place,
     Quote,
     Span,
     Speaker,
@@ -55,9 +58,11 @@ def event(
     mode: str = "",
     context: tuple[str, ...] = ("military",),
     sector: str | None = None,
+    location: EventLocation | None = None,
 ) -> Event:
     sentence = sentence or f"{actor} {kind.lower()} {recipient} at the border."
     return Event(
+        location=location,
         id=eid,
         date=date,
         event=kind,
@@ -90,6 +95,7 @@ def article(
     published: str = "2020-01-02",
     quotes: tuple[Quote, ...] = (),
     url: str | None = None,
+    places: tuple[Place, ...] = (),
 ) -> Article:
     mentions = (
         Mention(
@@ -111,6 +117,7 @@ def article(
         mentions=mentions,
         events=events,
         quotes=quotes,
+        places=places,
         url=url or f"https://news.example/{aid}",
     )
 
@@ -139,6 +146,47 @@ LONG = (
 ) * 4
 
 
+#: Where the first article's accusation happened: Strelsau, the Ruritanian capital.
+STRELSAU = EventLocation(
+    name="Strelsau", country="RUR", admin1="RU-ST", lat=50.1, lon=14.4, geonames_id=9000001
+)
+#: The first article's toponyms: the capital (a city) and the demonym of Ruritania.
+PLACES = (
+    Place(
+        "Ruritania",
+        0,
+        9,
+        "text",
+        "Ruritania",
+        "country",
+        "RUR",
+        50.0,
+        15.0,
+        9000000,
+        None,
+        5_000_000,
+        0.9,
+        "actor",
+    ),
+    Place(
+        "capital",
+        140,
+        147,
+        "text",
+        "Strelsau",
+        "city",
+        "RUR",
+        50.1,
+        14.4,
+        9000001,
+        "RU-ST",
+        800_000,
+        0.7,
+        "context",
+    ),
+)
+
+
 def world() -> list[Article]:
     """Five articles: a syndicated pair (one story), two more on the dyad, one unrelated."""
     return [
@@ -146,10 +194,11 @@ def world() -> list[Article]:
             "a1",
             LONG,
             (
-                event("e1", "ACCUSE", "RUR", "FRE"),
+                event("e1", "ACCUSE", "RUR", "FRE", location=STRELSAU),
                 event("e2", "THREATEN", "RUR", "FRE", aux=("negation",)),
             ),
             quotes=(quote("q1", "We will not stand for this", "Rudolf Rassendyll", "RUR"),),
+            places=PLACES,
         ),
         article(
             "a2",
@@ -283,20 +332,43 @@ V1_TABLES = {
 }
 
 
-def write_v1_database(path: Path, arts: list[Article]) -> None:
-    """A database as the version-1 code wrote it: no ``record`` in mentions and quotes."""
+#: The events' columns that version 3 added (the last ones of ``rows.COLUMNS["events"]``).
+V3_EVENT_COLUMNS = (
+    "location_name",
+    "location_country",
+    "location_admin1",
+    "location_lat",
+    "location_lon",
+    "location_geonames_id",
+    "location_via",
+)
+
+
+def write_old_database(path: Path, arts: list[Article], version: int) -> None:
+    """A database as the version-1 or version-2 code wrote it: no ``places`` table and no
+    event location columns; version 1 had no ``record`` in mentions and quotes either."""
     import duckdb
 
     from detente.store.rows import COLUMNS, article_rows
 
     con = duckdb.connect(str(path))
     for name, ddl in schema.SCHEMA.items():
-        con.execute(V1_TABLES.get(name, ddl))
-    con.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+        if name == "places":
+            continue
+        con.execute(V1_TABLES.get(name, ddl) if version == 1 else ddl)
+    for col in V3_EVENT_COLUMNS:
+        con.execute(f"ALTER TABLE events DROP COLUMN {col}")
+    con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(version)])
     for art in arts:
         for table, rows in article_rows(art, signature=False).items():
+            if table == "places":
+                continue
             cols = list(COLUMNS[table])
-            if table in V1_TABLES:
+            if table == "events":
+                assert tuple(cols[-len(V3_EVENT_COLUMNS) :]) == V3_EVENT_COLUMNS
+                cols = cols[: -len(V3_EVENT_COLUMNS)]
+                rows = [r[: len(cols)] for r in rows]
+            if version == 1 and table in V1_TABLES:
                 rows = [r[:-1] for r in rows]  # the record column did not exist
                 cols = cols[:-1]
             names = ", ".join(f'"{c}"' for c in cols)
@@ -304,6 +376,11 @@ def write_v1_database(path: Path, arts: list[Article]) -> None:
             for row in rows:
                 con.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(row))
     con.close()
+
+
+def write_v1_database(path: Path, arts: list[Article]) -> None:
+    """A database as the version-1 code wrote it."""
+    write_old_database(path, arts, 1)
 
 
 def test_a_version_1_database_is_upgraded_with_nothing_lost(tmp_path: Path) -> None:
@@ -315,7 +392,7 @@ def test_a_version_1_database_is_upgraded_with_nothing_lost(tmp_path: Path) -> N
     with pytest.raises(StoreError, match="read-write"):
         open_db(path, read_only=True)
     con = open_db(path)  # read-write: migrates
-    assert schema.schema_version(con) == schema.SCHEMA_VERSION == 2
+    assert schema.schema_version(con) == schema.SCHEMA_VERSION == 3
     con.close()
     con = open_db(path, read_only=True)
     counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in V1_TABLES}
@@ -330,6 +407,7 @@ def test_a_version_1_database_is_upgraded_with_nothing_lost(tmp_path: Path) -> N
     # version 1 did not store a speaker's offsets, its actor's name, the segments or the rule
     q1["speaker"].update(start=None, end=None, field=None)
     q1["speaker"]["actor"]["name"] = None
+    q1["speaker"]["kind"] = None  # nor the speaker's kind
     assert q1["segments"] == [] and q1["rule"] == ""
     (record,) = con.execute("SELECT record FROM quotes WHERE id = 'a1/q1'").fetchone()
     assert json.loads(record) == q1
@@ -348,6 +426,62 @@ def test_new_rows_store_the_records_of_mentions_and_quotes(con) -> None:
     art = world()[0]
     assert [m["record"] for m in detail["mentions"]] == [m.to_dict() for m in art.mentions]
     assert [q["record"] for q in detail["quotes"]] == [q.to_dict() for q in art.quotes]
+
+
+def test_places_and_event_locations_are_stored(con) -> None:
+    from detente.store.contract import stored_article
+
+    detail = queries.article(con, "a1", record=True)
+    assert detail is not None
+    assert detail["places"] == [p.to_dict() for p in PLACES]
+    assert stored_article(detail)["places"] == world()[0].to_dict()["places"]
+    rows = con.execute(
+        "SELECT article_id, idx, name, feature, country, admin1, geonames_id FROM places "
+        "ORDER BY article_id, idx"
+    ).fetchall()
+    assert rows == [
+        ("a1", 0, "Ruritania", "country", "RUR", None, 9000000),
+        ("a1", 1, "Strelsau", "city", "RUR", "RU-ST", 9000001),
+    ]
+    located = con.execute(
+        "SELECT id, location_name, location_country, location_admin1, location_lat, "
+        "location_lon, location_geonames_id, location_via FROM events "
+        "WHERE location_name IS NOT NULL"
+    ).fetchall()
+    assert located == [("a1/e1", "Strelsau", "RUR", "RU-ST", 50.1, 14.4, 9000001, "clause")]
+    # an article without places has none
+    other = queries.article(con, "a3")
+    assert other is not None and other["places"] == []
+
+
+def test_a_version_2_database_gets_places_and_locations_with_nothing_lost(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "v2.duckdb"
+    arts = world()
+    write_old_database(path, arts, 2)
+    con = open_db(path)  # read-write: migrates 2 -> 3
+    assert schema.schema_version(con) == schema.SCHEMA_VERSION == 3
+    con.close()
+    con = open_db(path, read_only=True)
+    # the location columns come from the stored event records; version 2 stored no places
+    located = con.execute(
+        "SELECT id, location_name, location_country, location_admin1, location_lat, "
+        "location_lon, location_geonames_id, location_via FROM events "
+        "WHERE location_name IS NOT NULL"
+    ).fetchall()
+    assert located == [("a1/e1", "Strelsau", "RUR", "RU-ST", 50.1, 14.4, 9000001, "clause")]
+    assert con.execute("SELECT count(*) FROM places").fetchone() == (0,)
+    n_events = sum(len(a.events) for a in arts)
+    assert con.execute("SELECT count(*) FROM events").fetchone() == (n_events,)
+    by_id = {a.id: a for a in arts}
+    for key, record in con.execute("SELECT id, record FROM events").fetchall():
+        aid, _, eid = key.partition("/")
+        want = next(e for e in by_id[aid].events if e.id == eid)
+        assert json.loads(record) == want.to_dict()
+    detail = queries.article(con, "a1")
+    assert detail is not None and detail["places"] == []
+    con.close()
 
 
 def test_a_missing_migration_fails_and_leaves_the_version_alone(tmp_path: Path) -> None:

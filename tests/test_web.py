@@ -20,8 +20,10 @@ from detente.records import (
     Credit,
     Entity,
     Event,
+    EventLocation,
     Evidence,
     Mention,
+    Place,
     Quote,
     Removed,
     Span,
@@ -65,9 +67,11 @@ def _event(
     *,
     aux: tuple[str, ...] = (),
     context: tuple[str, ...] = (),
+    location: EventLocation | None = None,
 ) -> Event:
     sent = _span(text, sentence)
     return Event(
+        location=location,
         id=eid,
         date=date,
         event=etype,
@@ -107,6 +111,11 @@ def _article(aid: str, title: str, text: str, date: str, source: str, **kw: Any)
     )
 
 
+#: Where the world's events happened: Arnland (the country) and Tarsk, a Bordurian city.
+ARNLAND = EventLocation("Arnland", "ARN", 48.0, 12.0, via="article")
+TARSK = EventLocation("Tarsk", "BOR", 44.5, 21.5, admin1="BO-TK", geonames_id=9100001)
+
+
 def world_articles() -> list[Article]:
     """Three coded articles in the fictional world (offsets computed from the texts)."""
     t1 = (
@@ -141,7 +150,11 @@ def world_articles() -> list[Article]:
                 s1,
                 "accused",
                 context=("military",),
+                location=ARNLAND,
             ),
+        ),
+        places=(
+            Place("Arnland", 0, 7, "text", "Arnland", "country", "ARN", 48.0, 12.0, via="actor"),
         ),
         quotes=(
             Quote(
@@ -190,6 +203,7 @@ def world_articles() -> list[Article]:
                 s2a,
                 "signed",
                 context=("economic",),
+                location=TARSK,
             ),
             _event(
                 t2,
@@ -203,6 +217,7 @@ def world_articles() -> list[Article]:
                 s2b,
                 "threaten",
                 aux=("negation",),
+                location=TARSK,
             ),
         ),
     )
@@ -230,6 +245,7 @@ def world_articles() -> list[Article]:
                 (ARN, "Arnland"),
                 s3,
                 "shelled",
+                location=ARNLAND,
             ),
         ),
         quotes=(

@@ -84,14 +84,25 @@ def browser_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def server(browser_db: Path) -> Iterator[str]:
     """uvicorn serving the app on 127.0.0.1 in a thread; yields the base URL."""
+    yield from _serve(browser_db)
+
+
+@pytest.fixture(scope="module")
+def world_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app over the fictional world of ``test_web.py`` (events in Arnland and Tarsk)."""
+    from .test_web import build_db, world_articles
+
+    db = build_db(tmp_path_factory.mktemp("map") / "world.duckdb", world_articles())
+    yield from _serve(db)
+
+
+def _serve(db: Path) -> Iterator[str]:
     import uvicorn
 
     from detente.web import create_app
 
     port = _free_port()
-    config = uvicorn.Config(
-        create_app(browser_db), host="127.0.0.1", port=port, log_level="warning"
-    )
+    config = uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning")
     srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
@@ -245,6 +256,51 @@ def test_code_page(page: Any, server: str) -> None:
     assert "Russia accused Japan" in page.locator("#article-body").inner_text()
     assert page.locator("#article-body mark").count() >= 1
     page.screenshot(path=str(ARTIFACTS / "code.png"), full_page=True)
+    _no_problems(page)
+
+
+def test_map_of_the_fictional_world_links_its_points_to_the_events(
+    page: Any, world_server: str
+) -> None:
+    page.goto(world_server + "/map")
+    assert page.title() == "Map · detente"
+    svg = page.locator("svg.world-map")
+    assert svg.is_visible()
+    # the outline (an image from this server) has loaded: no tile server, no CDN
+    assert page.evaluate(
+        "() => fetch('/static/world.svg').then(r => r.ok && r.headers.get('content-type'))"
+    ).startswith("image/svg+xml")
+    points = page.locator("svg.world-map a.map-point")
+    assert points.count() == 2
+    arnland = page.locator("a.map-point[data-name='Arnland'] circle")
+    tarsk = page.locator("a.map-point[data-name='Tarsk'] circle")
+    assert arnland.is_visible() and tarsk.is_visible()
+    # sized by count: Arnland has two events, Tarsk one
+    assert arnland.bounding_box()["width"] > tarsk.bounding_box()["width"]  # type: ignore[index]
+    # coloured by quad class (CSS q1: verbal cooperation)
+    fill = tarsk.evaluate("el => getComputedStyle(el).fill")
+    assert fill == "rgb(108, 191, 132)"
+    # Tarsk (44.5 N, 21.5 E) is drawn east of Arnland (48 N, 12 E) and south of it
+    a_box, t_box = arnland.bounding_box(), tarsk.bounding_box()
+    assert t_box["x"] > a_box["x"] and t_box["y"] > a_box["y"]  # type: ignore[index]
+    page.screenshot(path=str(ARTIFACTS / "map-world.png"), full_page=True)
+    tarsk.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/events?location=Tarsk&country=BOR")
+    assert page.locator("article.event").count() == 1
+    assert page.locator("article.event[data-event='AGREE']").count() == 1
+    _no_problems(page)
+
+
+def test_map_of_the_reference_article_places_the_meeting_in_moscow(page: Any, server: str) -> None:
+    page.goto(server + "/map")
+    moscow = page.locator("svg.world-map a.map-point[data-name='Moscow']")
+    assert moscow.count() == 1
+    page.screenshot(path=str(ARTIFACTS / "map.png"), full_page=True)
+    page.locator("table.places a", has_text="Moscow").click()
+    page.wait_for_load_state()
+    assert "location=Moscow" in page.url and "country=RUS" in page.url
+    assert page.locator("article.event").count() >= 1
     _no_problems(page)
 
 

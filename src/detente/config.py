@@ -39,7 +39,8 @@ class Settings:
     batch_size: int = 32
     dedup_threshold: float = 0.8
     merge_window_days: int = 1
-    event_model: str | None = None  # a learned event model's directory (used once one exists)
+    event_model: str | None = None  # a learned event-type model's directory (None: the shipped one)
+    use_event_model: bool = True  # False: event types from the trigger lexicon alone
     extra: dict[str, Any] = field(default_factory=dict)
 
     def replace(self, **changes: Any) -> Settings:

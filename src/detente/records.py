@@ -186,7 +186,12 @@ class Mention:
 
 @dataclass(frozen=True, slots=True)
 class Entity:
-    """A PLOVER entity: an actor or recipient of an event."""
+    """A PLOVER entity: an actor or recipient of an event.
+
+    ``country_via`` says where the country of an agent the actor stage left without one came
+    from (``phrase``, ``place``, ``dateline``, ``article``; see docs/events.md), else None.
+    ``kind`` ``unknown`` is a named actor the knowledge base does not know (``code`` null).
+    """
 
     code: str | None
     sector: str | None
@@ -195,6 +200,7 @@ class Entity:
     kind: str | None = None
     kb_id: str | None = None
     span: Span | None = None
+    country_via: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -204,6 +210,7 @@ class Entity:
             "name": self.name,
             "kind": self.kind,
             "kb_id": self.kb_id,
+            "country_via": self.country_via,
         }
 
 
@@ -224,6 +231,11 @@ class Evidence:
     context_keywords: tuple[str, ...] = ()
     date_expression: str | None = None
     actor_via: str = ""  # how the actor was found: subject, passive agent, control, ...
+    actor_unknown: bool = False  # an agentless passive or nominal: nobody named did it
+    # Where the type came from: "lexicon" (the rules alone), "model" or "lexicon+model" (the
+    # learned model decided); ``model`` is {"name", "version", "probability"} when it ran.
+    type_source: str = "lexicon"
+    model: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -240,6 +252,9 @@ class Evidence:
             "context_keywords": list(self.context_keywords),
             "date_expression": self.date_expression,
             "actor_via": self.actor_via,
+            "actor_unknown": self.actor_unknown,
+            "type_source": self.type_source,
+            "model": self.model,
         }
 
 
@@ -329,6 +344,9 @@ class Speaker:
     actor: ActorRef | None
     field: Field = "text"
     via: str = ""
+    #: person, organisation, group (officials, experts: never a named person), pronoun (left
+    #: unresolved) or unknown
+    kind: str = "unknown"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -339,6 +357,7 @@ class Speaker:
             "name": self.name,
             "actor": self.actor.to_dict() if self.actor else None,
             "via": self.via,
+            "kind": self.kind,
         }
 
 

@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 WORLD = str(Path(__file__).with_name("world.yaml"))
+PLACES = Path(__file__).with_name("places.yaml")
 
-__all__ = ["WORLD", "fictional_settings"]
+__all__ = ["PLACES", "WORLD", "fictional_pipeline", "fictional_settings"]
 
 
 def fictional_settings(**changes: Any) -> Any:
@@ -27,3 +28,18 @@ def fictional_settings(**changes: Any) -> Any:
     from detente.config import Settings
 
     return Settings(actors_files=(WORLD,)).replace(**changes)
+
+
+def fictional_pipeline(settings: Any) -> Any:
+    """The standard pipeline for ``settings`` whose places stage also knows the fictional places
+    of ``places.yaml`` (Port Azul, Drovnik, Saltmarsh, ...)."""
+    from detente.geo import PlaceStage, load_gazetteer
+    from detente.geo.gazetteer import load_places
+    from detente.pipeline import Pipeline
+
+    pipeline = Pipeline.from_settings(settings)
+    gazetteer = load_gazetteer().extended(load_places(PLACES))
+    pipeline.stages = [
+        PlaceStage(gazetteer) if stage.name == "places" else stage for stage in pipeline.stages
+    ]
+    return pipeline

@@ -157,3 +157,45 @@ def import_wikidata(dump: str, out: str, strict: bool) -> None:
         f"{stats.bad_lines} bad lines skipped",
         err=True,
     )
+
+
+# ---------------------------------------------------------------------- actors unknown
+@actors.command("unknown")
+@click.option(
+    "--db",
+    "db",
+    required=True,
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="The detente DuckDB database.",
+)
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per name.")
+@click.option(
+    "--yaml", "as_yaml", is_flag=True, help="Print a starter user actor file (--actors FILE)."
+)
+def unknown(db: str, limit: int, as_json: bool, as_yaml: bool) -> None:
+    """List the most frequent names in event roles that resolve to no actor (kind unknown)."""
+    from ..store import connect
+    from ..store.unknown import starter_actor_file, unknown_actors
+
+    con = connect(db)
+    try:
+        rows = unknown_actors(con, limit=limit)
+    finally:
+        con.close()
+    if as_yaml:
+        click.echo(starter_actor_file(rows), nl=False)
+        return
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("no unresolved names in event roles")
+    for row in rows:
+        example = row["example"] if len(row["example"]) <= 100 else row["example"][:97] + "..."
+        click.echo(
+            f"{row['events']:>5}  {row['name']}  [{row['label'] or '-'}] "
+            f"{row['first_date'] or '?'}..{row['last_date'] or '?'}  {example}"
+        )

@@ -129,6 +129,19 @@ def settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
             help="Extra reporting lexicon for quotes (YAML); repeatable.",
         ),
         click.option(
+            "--event-model",
+            "event_model",
+            type=click.Path(exists=True, file_okay=False),
+            help="A learned event-type model directory (from `detente train events`).",
+        ),
+        click.option(
+            "--no-event-model",
+            "no_event_model",
+            is_flag=True,
+            default=None,
+            help="Decide event types by the trigger lexicon alone (no learned model).",
+        ),
+        click.option(
             "--max-bytes",
             "max_bytes",
             type=click.IntRange(min=1),
@@ -155,6 +168,8 @@ def settings_from(ctx: click.Context, **opts: Any) -> Settings:
         "event_model": "event_model",
     }
     overrides = {mapping[k]: v for k, v in opts.items() if k in mapping and v not in (None, ())}
+    if opts.get("no_event_model"):
+        overrides["use_event_model"] = False
     config_path = (ctx.find_root().obj or {}).get("config_path")
     return load_settings(config_path, **overrides)
 

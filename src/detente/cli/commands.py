@@ -15,6 +15,7 @@ from .export_cmd import export_cmd
 from .ingest_cmd import dedup_cmd, ingest_cmd, recode_cmd
 from .query_cmd import events_cmd, rejects_cmd, relations_cmd, runs_cmd, stories_cmd
 from .quotes_cmd import quotes
+from .train_cmd import train
 from .web_cmd import serve
 
 __all__ = ["COMMANDS"]
@@ -25,6 +26,7 @@ COMMANDS: tuple[click.Command, ...] = (
     quotes,
     actors,
     eval_,
+    train,
     # building a database
     ingest_cmd,
     recode_cmd,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
@@ -27,6 +28,26 @@ from .app import settings_from
     type=click.Choice(["full", "curated"]),
     help="Actor knowledge: full (curated, then the Phoenix layer; default) or curated.",
 )
+@click.option(
+    "--event-model",
+    "event_model",
+    type=click.Path(exists=True, file_okay=False),
+    metavar="DIR",
+    help="Score with this learned event-type model directory.",
+)
+@click.option(
+    "--no-event-model",
+    "no_event_model",
+    is_flag=True,
+    default=None,
+    help="Score with event types from the trigger lexicon alone (no learned model).",
+)
+@click.option(
+    "--cv",
+    "cv",
+    type=click.IntRange(min=2),
+    help="events only: cross-validate the learned event-type model on K folds of --gold.",
+)
 @click.pass_context
 def eval_(
     ctx: click.Context,
@@ -36,10 +57,22 @@ def eval_(
     as_json: bool,
     model: str | None,
     kb: str | None,
+    event_model: str | None,
+    no_event_model: bool | None,
+    cv: int | None,
 ) -> None:
-    """Score KIND (extraction, actors, events, quotes) on the gold set at --gold."""
-    settings = settings_from(ctx, model=model, kb=kb)
-    result = run_eval(kind, gold, settings, limit=limit)
+    """Score KIND (extraction, actors, events, quotes, geo) on the gold set at --gold."""
+    settings = settings_from(
+        ctx, model=model, kb=kb, event_model=event_model, no_event_model=no_event_model
+    )
+    if cv is not None:
+        if kind != "events":
+            raise click.UsageError("--cv applies to `detente eval events` only")
+        from ..eval.events_cv import score_cv
+
+        result = score_cv(Path(gold), settings, k=cv, limit=limit)
+    else:
+        result = run_eval(kind, gold, settings, limit=limit)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))
         return

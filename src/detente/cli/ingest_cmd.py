@@ -135,7 +135,14 @@ def ingest_cmd(
     "event_model",
     type=click.Path(exists=True, file_okay=False),
     metavar="DIR",
-    help="A learned event model's directory (recorded now; used once learned models land).",
+    help="A learned event-type model directory (from `detente train events`).",
+)
+@click.option(
+    "--no-event-model",
+    "no_event_model",
+    is_flag=True,
+    default=None,
+    help="Decide event types by the trigger lexicon alone (no learned model).",
 )
 @click.option("--model", "model", metavar="NAME", help="Installed spaCy English pipeline to use.")
 @click.option("--since", callback=date_type, metavar="YYYY-MM-DD", help="Published on or after.")

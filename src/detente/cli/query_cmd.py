@@ -129,6 +129,9 @@ def relations_cmd(
 @click.option("--text", help="Words in the evidence sentence.")
 @click.option("--merged", is_flag=True, help="De-duplicated events with NumArticles/NumSources.")
 @click.option("--all-events", is_flag=True, help="Include negated and hypothetical events.")
+@click.option(
+    "--known-actors", is_flag=True, help="Leave out events by an unnamed actor (actor_unknown)."
+)
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
 @click.option("--offset", type=click.IntRange(min=0), default=0)
 @json_option
@@ -143,6 +146,7 @@ def events_cmd(
     text: str | None,
     merged: bool,
     all_events: bool,
+    known_actors: bool,
     limit: int,
     offset: int,
     as_json: bool,
@@ -181,6 +185,7 @@ def events_cmd(
                 until=until,
                 text=text,
                 all_events=all_events,
+                known_actors=known_actors,
                 limit=limit,
                 offset=offset,
             )

@@ -13,6 +13,9 @@ Simple JSONL (one object a line): ``{"id", "text", "title"?, "date"?, "quotes": 
 "speaker"}]}``. Quotes match by word-token overlap of the quote texts (the same half-of-shorter
 rule); the speaker is right when the gold name's last word is among the words of the predicted
 speaker's name, text or actor name (:func:`speaker_ok`).
+
+Both formats also report ``speaker.end_to_end``: the share of gold quotes with a speaker whose
+quote was found and whose speaker is right (speaker right over gold quotes, not over matches).
 """
 
 from __future__ import annotations
@@ -63,6 +66,7 @@ class Counts:
     tp: float = 0.0
     speaker_n: float = 0.0
     speaker_ok: float = 0.0
+    gold_speakers: float = 0.0  # gold quotes with a speaker (the end-to-end denominator)
     by_rule: dict[str, list[float]] = field(default_factory=dict)
 
     def add(self, other: Counts, weight: float = 1.0) -> None:
@@ -71,6 +75,7 @@ class Counts:
         self.tp += other.tp * weight
         self.speaker_n += other.speaker_n * weight
         self.speaker_ok += other.speaker_ok * weight
+        self.gold_speakers += other.gold_speakers * weight
         for rule, (n, ok) in other.by_rule.items():
             cur = self.by_rule.setdefault(rule, [0.0, 0.0])
             cur[0] += n * weight
@@ -224,7 +229,9 @@ def score_article(article: Article, gold: list[GoldAttribution]) -> Counts:
     preds = list(article.quotes)
     p_sets = [_tokens(index, _doc_spans(article, q)) for q in preds]
     g_sets = [_tokens(index, g.content) for g in gold]
-    counts = Counts(n_gold=len(gold), n_pred=len(preds))
+    counts = Counts(
+        n_gold=len(gold), n_pred=len(preds), gold_speakers=sum(1 for g in gold if g.source)
+    )
     for i, j in match(p_sets, g_sets):
         counts.tp += 1
         g = gold[j]
@@ -302,12 +309,19 @@ def _mapped(gold: GoldAttribution, to_doc: Callable[[int], int]) -> GoldAttribut
 
 def _result(total: Counts, n_articles: int) -> dict[str, Any]:
     acc = total.speaker_ok / total.speaker_n if total.speaker_n else 0.0
+    e2e = total.speaker_ok / total.gold_speakers if total.gold_speakers else 0.0
     return {
         "n_articles": n_articles,
         "n_gold": round(total.n_gold, 2),
         "n_pred": round(total.n_pred, 2),
         "content": _prf(total),
-        "speaker": {"accuracy": round(acc, 4), "n": round(total.speaker_n, 2)},
+        "speaker": {
+            "accuracy": round(acc, 4),
+            "n": round(total.speaker_n, 2),
+            # gold quotes found with the right speaker, over all gold quotes with a speaker
+            "end_to_end": round(e2e, 4),
+            "n_gold": round(total.gold_speakers, 2),
+        },
         "by_rule": {
             k: {
                 "matched_with_source": round(n, 2),
@@ -379,7 +393,11 @@ def _score_jsonl(gold: Path, settings: Settings, limit: int | None) -> dict[str,
             frozenset((w, k) for w, c in _words(g["quote"]).items() for k in range(c))
             for g in gold_q
         ]
-        c = Counts(n_gold=len(gold_q), n_pred=len(preds))
+        c = Counts(
+            n_gold=len(gold_q),
+            n_pred=len(preds),
+            gold_speakers=sum(1 for g in gold_q if g.get("speaker")),
+        )
         for i, j in match(p_sets, g_sets):
             c.tp += 1
             if gold_q[j].get("speaker"):
@@ -394,7 +412,9 @@ def score(gold: Path, settings: Settings, limit: int | None = None) -> dict[str,
 
     Returns:
         ``{"n_articles", "n_gold", "n_pred", "content": {"precision", "recall", "f1"},
-        "speaker": {"accuracy", "n"}, "by_rule": {...}}``.
+        "speaker": {"accuracy", "n", "end_to_end", "n_gold"}, "by_rule": {...}}``; ``accuracy``
+        is over matched quotes with a gold speaker, ``end_to_end`` over all gold quotes with a
+        speaker (the quote found and its speaker right).
 
     Raises:
         EvalError: the gold set is missing or malformed.

@@ -2,7 +2,9 @@
 
 The stage reads ``article.doc`` (one spaCy parse over title and text) and ``article.mentions``
 and assigns ``article.events``: PLOVER records with their evidence. The article's contexts (the
-union over its factual events) go to ``article.meta["event_contexts"]``.
+union over its factual events) go to ``article.meta["event_contexts"]``. With the learned
+event-type model on (the default; ``--no-event-model`` turns it off), the rules propose and the
+model decides each sentence's type (:mod:`detente.events.model_stage`, docs/events.md).
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from ..records import Article, Event
 from .context import load_contexts
 from .extractor import EventExtractor
 from .lexicon import load_trigger_lexicon
+from .model_stage import type_events
 from .ontology import load_ontology
+from .typemodel import DEFAULT_MODEL_DIR, EventTypeModel, load_model
 
 __all__ = ["EventExtractor", "EventStage", "article_contexts"]
 
@@ -35,18 +39,31 @@ class EventStage:
     requires: tuple[str, ...] = ("doc", "mentions")
     assigns: tuple[str, ...] = ("events",)
 
-    def __init__(self, lexicon_files: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, lexicon_files: tuple[str, ...] = (), model: EventTypeModel | None = None
+    ) -> None:
         ontology = load_ontology()
         lexicon = load_trigger_lexicon(tuple(lexicon_files))
+        self.ontology = ontology
         self.extractor = EventExtractor(ontology, lexicon, load_contexts(tuple(lexicon_files)))
+        self.model = model
         self.version = f"1+plover-{ontology.version}+lexicon-{lexicon.version}"
+        if model is not None:
+            # the model decides types, so it is part of what a stored run was coded with
+            self.version += f"+model-{model.name}-{model.version}"
 
     @classmethod
     def from_settings(cls, settings: Settings) -> EventStage:
-        return cls(settings.lexicon_files)
+        """The stage with the shipped event-type model, ``settings.event_model``, or none."""
+        model = None
+        if settings.use_event_model:
+            model = load_model(settings.event_model or str(DEFAULT_MODEL_DIR))
+        return cls(settings.lexicon_files, model)
 
     def __call__(self, article: Article) -> Article:
         events = self.extractor.extract(article)
+        if self.model is not None:
+            events = type_events(article, events, self.model, self.ontology)
         meta = dict(article.meta)
         contexts = article_contexts(events)
         if contexts:

@@ -16,8 +16,11 @@ actor dictionary here. :func:`find_arguments` runs these steps on one trigger:
    speech step of :mod:`detente.events.modes`;
 4. fallbacks by word order: a main verb the parser left without a subject takes the mention
    before it; headlines (terse, often mis-parsed) take the mentions before and after the trigger;
-5. fallbacks for the recipient: the target of a protest, the host of a visit, the place where a
-   measure or force is applied ("lifted a curfew in Saltmarsh" -> Velmora);
+5. fallbacks for the recipient: the addressee of a clause told in a meeting ("in a phone call,
+   X told Y"), a prepositional object where the event type takes one (``prep_recipients`` of
+   ``actors.yaml``: "rallied outside Ostrana's embassy"), the target of a protest, the host of a
+   visit, the place where a measure or force is applied ("lifted a curfew in Saltmarsh" ->
+   Velmora);
 6. the frame checks: an entry that needs a complement has it ("he vowed" alone is no event),
    actors are not their own recipients, and a bare noun ("the Ostranan threat") names a topic,
    not an event.
@@ -43,6 +46,7 @@ from ..syntax import (
 )
 from .index import dedupe, same_entity
 from .lexicon import DEFAULT_PREPS, LexiconEntry
+from .structure import actor_words
 from .triggers import Trigger
 from .words import (
     ACL_CONTROL_NOUNS,
@@ -297,6 +301,10 @@ def _word_order(index: DocIndex, trig: Trigger, args: _Args, in_title: bool) -> 
 
 # ---------------------------------------------------------------------- step 5: recipients
 def _recipient_fallbacks(index: DocIndex, trig: Trigger, args: _Args) -> None:
+    if not args.recipient and trig.event == "CONSULT":
+        args.recipient = _meeting_partner(index, trig, args.actor)
+    if not args.recipient and trig.event in actor_words().prep_recipients:
+        args.recipient = _prep_recipient(index, trig, args.actor)
     if not args.recipient and trig.event == "PROTEST":
         args.recipient = _protest_target(index, trig, args.actor)
     if not args.recipient and trig.mode == "visit":
@@ -307,6 +315,56 @@ def _recipient_fallbacks(index: DocIndex, trig: Trigger, args: _Args) -> None:
         args.recipient = _place(index, trig)
         if args.recipient:
             trig.confidence -= 0.1
+
+
+def _meeting_partner(index: DocIndex, trig: Trigger, actor: list[int]) -> list[int]:
+    """The addressee of a clause told in a meeting: "In a phone call, X told Y ..." (Y)."""
+    anchor = trig.anchor
+    if not (
+        trig.pos == "noun"
+        and anchor.dep_ == "pobj"
+        and anchor.head.lower_ in actor_words().meeting_preps
+        and anchor.head.head.pos_ == "VERB"
+    ):
+        return []
+    verb = anchor.head.head
+    # the addressee itself, not a mention inside an object phrase ("demanded the removal of X")
+    heads = [c for c in verb.children if c.dep_ in ("dobj", "dative", "iobj")]
+    heads += [
+        p
+        for c in verb.children
+        if c.dep_ == "prep" and c.lower_ in ("with", "to")
+        for p in c.children
+        if p.dep_ == "pobj"
+    ]
+    found = [
+        index.tok2mention[t.i] for h in heads for t in conjuncts(h) if t.i in index.tok2mention
+    ]
+    return [m for m in dedupe(found) if m not in actor]
+
+
+def _prep_recipient(index: DocIndex, trig: Trigger, actor: list[int]) -> list[int]:
+    """A recipient in a prepositional object where the event type takes one: "pulled troops
+    back from near Velmora's border", "rallied outside Ostrana's embassy" (the object's coded
+    actor or place, also through a chain of prepositions, "from near")."""
+    preps = actor_words().prep_recipients.get(trig.event, frozenset())
+    heads = [trig.anchor] + ([trig.light] if trig.light is not None else [])
+    heads += [c for h in list(heads) for c in h.children if c.dep_ == "dobj"]
+    for head in heads:
+        for c in head.children:
+            if c.dep_ != "prep" or c.lower_ not in preps:
+                continue
+            objs = [p for p in c.children if p.dep_ in ("pobj", "pcomp")]
+            # "from near X's border": the object of the inner preposition
+            objs += [p for inner in c.children if inner.dep_ == "prep" for p in inner.children]
+            for p in objs:
+                if p.dep_ not in ("pobj", "pcomp"):
+                    continue
+                for tok in phrase(p, PHRASE_PREPS):
+                    m = index.tok2mention.get(tok.i, index.loc2mention.get(tok.i))
+                    if m is not None and m not in actor:
+                        return [m]
+    return []
 
 
 def _place(index: DocIndex, trig: Trigger) -> list[int]:
@@ -321,6 +379,8 @@ def _place(index: DocIndex, trig: Trigger) -> list[int]:
                         continue
                     for tok in phrase(p, PHRASE_PREPS):
                         m = index.tok2mention.get(tok.i, index.loc2mention.get(tok.i))
+                        # a town the places stage found ("shelled villages in Harrowgate")
+                        m = index.geo2mention.get(tok.i) if m is None else m
                         if m is not None and m not in trig.actor:
                             return [m]
     return []

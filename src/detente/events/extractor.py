@@ -22,21 +22,24 @@ said Ostrana would hold talks with Calderra on Friday", :meth:`EventExtractor.ex
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import logging
 from typing import TYPE_CHECKING, Any
 
-from ..records import ActorRef, Article, Entity, Event, Evidence, Mention, Span
+from ..records import ActorRef, Article, Entity, Event, Evidence, Span
 from ..syntax import span_root
 from .arguments import find_arguments
 from .context import ContextMatcher
+from .country import event_place, infer_country
 from .dates import resolve_expression
 from .embedding import absorb
-from .index import DocIndex, distinct
+from .index import DocIndex, distinct, uncoded_actor
 from .lexicon import Lexicon, Pattern
 from .modes import derive, mark_modes
 from .ontology import Ontology
+from .roles import self_directed, unknown_actor_ok
 from .triggers import Trigger, choose, match
 from .words import VIOLENT_CONTEXTS
 
@@ -65,16 +68,22 @@ class EventExtractor:
         if doc is None or len(doc) == 0:
             return ()
         index = DocIndex.build(article, doc)
+        art_id = article.id
         events: list[Event] = []
         seen: set[tuple[Any, ...]] = set()
         for s_index, (start, end) in enumerate(index.sentences()):
             sent = doc[start:end]
             index.update_speaker(sent)
+            made: list[Event] = []
             for trig in self.sentence_triggers(index, sent):
                 event = self.make_event(index, sent, s_index, trig, len(events))
-                if event is None:
-                    continue
-                key = (
+                if event is not None:
+                    made.append(event)
+            known = {e.event for e in made if not e.evidence.actor_unknown}
+            for event in made:
+                if event.evidence.actor_unknown and event.event in known:
+                    continue  # "US attacks killed eight": the named attacker's event is enough
+                key: tuple[Any, ...] = (
                     s_index,
                     event.event,
                     event.mode,
@@ -82,10 +91,15 @@ class EventExtractor:
                     tuple(e.code for e in event.actor),
                     tuple(e.code for e in event.recipient),
                 )
+                if event.evidence.actor_unknown:
+                    # one event by an unnamed actor per sentence and type: "killed in a
+                    # shelling" is one event, not one for "killed" and one for "shelling"
+                    key = (s_index, event.event, event.evidence.auxiliary_modes, "?")
                 if key in seen:
                     continue
                 seen.add(key)
-                events.append(event)
+                # the id counts the events kept before this one
+                events.append(dataclasses.replace(event, id=_event_id(art_id, event, len(events))))
         return tuple(events)
 
     def sentence_triggers(self, index: DocIndex, sent: SpacySpan) -> list[Trigger]:
@@ -122,17 +136,36 @@ class EventExtractor:
 
         ``n`` (the number of events already made) makes the id unique within the article.
         """
-        if not trig.actor or not self._valid(trig):
-            return None
         art = index.article
         mentions = index.mentions
+        unknown = False
+        place: str | None = None
+        if not trig.actor:
+            # "five civilians were killed in a shelling": an event by an unnamed actor
+            place = event_place(index, trig, attached=True)
+            if not unknown_actor_ok(index, trig, place):
+                return None
+            unknown = True
+            trig.actor_via = "unknown"
         kinds = trig.entry.actor_kinds
-        if kinds and not any((mentions[m].actor or _NO_ACTOR).kind in kinds for m in trig.actor):
+        if (
+            kinds
+            and not unknown
+            and not any((mentions[m].actor or _NO_ACTOR).kind in kinds for m in trig.actor)
+        ):
             return None
         trig.actor = distinct(trig.actor, mentions)
         trig.recipient = distinct(trig.recipient, mentions)
-        actors = tuple(self._entity(art, mentions[m]) for m in trig.actor)
-        recipients = tuple(self._entity(art, mentions[m]) for m in trig.recipient)
+        actors = tuple(self._entity(index, trig, m) for m in trig.actor)
+        pairs = [(m, self._entity(index, trig, m)) for m in trig.recipient]
+        # no self-directed events: "Kono defended Japan's position" has no JPN GOV -> JPN
+        pairs = [(m, r) for m, r in pairs if not self_directed(r, actors, trig.entry.event)]
+        trig.recipient = [m for m, _ in pairs]
+        recipients = tuple(r for _, r in pairs)
+        if not self._valid(trig, unknown):
+            return None
+        if unknown and not place and not any(r.code for r in recipients):
+            return None  # "five soldiers were wounded in an ambush": nobody and nowhere known
         trigger_spans = tuple(art.span(t.idx, t.idx + len(t.text)) for t in trig.tokens)
         # spaCy's sentence keeps the whitespace after it (paragraph breaks): the evidence does not
         sent_span = art.span(sent.start_char, sent.start_char + len(sent.text.rstrip()))
@@ -142,6 +175,7 @@ class EventExtractor:
         )
         if (
             trig.entry.verbal
+            and trig.actor
             and not {c for c, _ in hits} & VIOLENT_CONTEXTS
             and all(
                 (mentions[m].actor or _NO_ACTOR).kind in ("person", "party") for m in trig.actor
@@ -151,8 +185,8 @@ class EventExtractor:
             trig.event, trig.mode = trig.entry.verbal, "disapprove"
             contexts = tuple(c for c in contexts if c != "military")
         if not contexts and self.ontology.quad(trig.event) in (1, 3):
-            codes_a = {(mentions[m].actor or _NO_ACTOR).code for m in trig.actor}
-            codes_r = {(mentions[m].actor or _NO_ACTOR).code for m in trig.recipient}
+            codes_a = {a.code for a in actors if a.code}
+            codes_r = {r.code for r in recipients if r.code}
             if codes_r and not codes_a & codes_r:
                 contexts = ("diplomatic",)  # words between two states, nothing more specific
         date, expression = self._date(art, sent, trig)
@@ -162,7 +196,7 @@ class EventExtractor:
             confidence -= 0.05
         aux = tuple(sorted(trig.aux))
         reported = (
-            self._entity(art, mentions[trig.reported_by]) if trig.reported_by is not None else None
+            self._entity(index, None, trig.reported_by) if trig.reported_by is not None else None
         )
         evidence = Evidence(
             sentence=sent_span.text,
@@ -177,6 +211,7 @@ class EventExtractor:
             context_keywords=keywords,
             date_expression=expression,
             actor_via=trig.actor_via,
+            actor_unknown=unknown,
         )
         cameo = (
             trig.entry.cameo
@@ -188,12 +223,8 @@ class EventExtractor:
             else None
         )
         cameo = cameo or self.ontology.nearest_cameo(trig.event, trig.mode, contexts)
-        key = (
-            f"{art.id}|{trigger_spans[0].field}|{trigger_spans[0].start}|{trig.event}|"
-            f"{'+'.join(a.code or '' for a in actors)}|{n}"
-        )
-        return Event(
-            id=hashlib.sha1(key.encode("utf-8")).hexdigest()[:16],
+        event = Event(
+            id="",
             date=date,
             event=trig.event,
             mode=trig.mode,
@@ -212,28 +243,40 @@ class EventExtractor:
             evidence=evidence,
             cameo=cameo,
         )
+        return dataclasses.replace(event, id=_event_id(art.id, event, n))
 
     @staticmethod
-    def _valid(trig: Trigger) -> bool:
+    def _valid(trig: Trigger, unknown: bool = False) -> bool:
         """Frame checks that need the final actor and recipient lists."""
         entry = trig.entry
+        if unknown:
+            return True  # unknown_actor_ok has checked for a recipient or a place
         if trig.event == "CONSULT" and not trig.recipient and len(trig.actor) < 2:
             return False  # a meeting needs a counterpart ("the Cabinet met" is not CONSULT)
         # "fight for jobs", "helping him stretch his lead": these entries need a counterpart
         return not (entry.needs_recipient and not trig.recipient and len(trig.actor) < 2)
 
     @staticmethod
-    def _entity(art: Article, mention: Mention) -> Entity:
+    def _entity(index: DocIndex, trig: Trigger | None, m: int) -> Entity:
+        """The entity of mention ``m``: a sector agent gets its country from the context
+        (:func:`detente.events.country.infer_country`), an unknown name is ``kind: unknown``."""
+        mention = index.mentions[m]
         ref = mention.actor
-        assert ref is not None  # only coded mentions are indexed
+        assert ref is not None  # only mentions with an actor are indexed
+        span = Span(mention.text, mention.start, mention.end, mention.field)
+        if uncoded_actor(mention) and ref.kind != "agent" and ref.sector is None:
+            # a new actor: a name that resolves to nothing but fills a role
+            return Entity(None, None, mention.text, name=mention.text, kind="unknown", span=span)
+        code, via = infer_country(index, trig, m)
         return Entity(
-            code=ref.code,
+            code=code,
             sector=ref.sector,
             entity_text=mention.text,
             name=ref.name,
             kind=ref.kind,
             kb_id=ref.kb_id,
-            span=Span(mention.text, mention.start, mention.end, mention.field),
+            span=span,
+            country_via=via,
         )
 
     def _date(self, art: Article, sent: SpacySpan, trig: Trigger) -> tuple[str | None, str | None]:
@@ -265,6 +308,17 @@ class EventExtractor:
             if found is not None:
                 return found.isoformat(), ent.text
         return published.isoformat(), None
+
+
+def _event_id(article_id: str, event: Event, n: int) -> str:
+    """A stable id: the article, the first trigger word, the type, the actors and ``n`` (the
+    number of events kept before it in the article)."""
+    first = event.evidence.trigger[0]
+    key = (
+        f"{article_id}|{first.field}|{first.start}|{event.event}|"
+        f"{'+'.join(a.code or '' for a in event.actor)}|{n}"
+    )
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
 def _parse_date(value: str | None) -> dt.date | None:

@@ -24,13 +24,15 @@ from typing import TYPE_CHECKING, Any
 
 from ..records import ActorRef, Article, Mention
 from ..syntax import conjuncts, phrase, subject
+from .places import PlaceMaps, place_maps, place_mentions
+from .structure import actor_words, dyad_adjectives, group_references
 from .words import PHRASE_PREPS, SPEECH_VERBS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
     from spacy.tokens import Span as SpacySpan
 
-__all__ = ["DocIndex", "dedupe", "distinct", "same_code", "same_entity"]
+__all__ = ["DocIndex", "dedupe", "distinct", "same_code", "same_entity", "uncoded_actor"]
 
 _QUOTE_OPEN = '“"'
 _QUOTE_CLOSE = '”"'
@@ -49,6 +51,11 @@ class DocIndex:
     title_end: int  # first token index of the body
     speaker: int | None = None
     loc2mention: dict[int, int] = field(default_factory=dict)
+    #: token -> the pair it stands for ("the two sides", both halves of "Velmoran-Ostranan")
+    groups: dict[int, list[int]] = field(default_factory=dict)
+    places: PlaceMaps = field(default_factory=lambda: PlaceMaps({}, {}, None, None))
+    #: token -> a location mention made from the places stage's towns and regions
+    geo2mention: dict[int, int] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -64,7 +71,7 @@ class DocIndex:
                     break
             else:
                 title_end = len(doc)
-        return cls(
+        index = cls(
             article,
             doc,
             mentions,
@@ -73,6 +80,13 @@ class DocIndex:
             title_end,
             loc2mention=loc2mention,
         )
+        index.groups = dyad_adjectives(article, doc, tok2mention, mentions)
+        refs = group_references(doc, list(index.sentences()), tok2mention, mentions)
+        for i, pair in refs.items():
+            index.groups.setdefault(i, pair)
+        index.places = place_maps(article, doc, mentions, loc2mention)
+        index.geo2mention = place_mentions(article, doc, mentions, tok2mention, loc2mention)
+        return index
 
     def sentences(self) -> Iterator[tuple[int, int]]:
         """Token ranges of the sentences; the headline is always its own sentence."""
@@ -104,6 +118,10 @@ class DocIndex:
         """Coded mentions for an argument token: its own mention, else mentions in its phrase."""
         out: list[int] = []
         for head in conjuncts(tok):
+            pair = self.groups.get(head.i)
+            if pair:
+                out += pair  # "the two sides", "the Velmoran-Ostranan talks"
+                continue
             m = self.tok2mention.get(head.i)
             if m is not None:
                 out.append(m)
@@ -206,7 +224,9 @@ def _mention_maps(
     tok2mention: dict[int, int] = {}
     loc2mention: dict[int, int] = {}
     for m_index, mention in enumerate(mentions):
-        if mention.actor is None or not mention.actor.code:
+        if mention.actor is None:
+            continue
+        if not mention.actor.code and not uncoded_actor(mention):
             continue
         # "context" readings guess the sentence's only country for an unknown person: too
         # weak to code an event with (for groups, "ethnic Turks", the guess is kept).
@@ -231,6 +251,19 @@ def _mention_maps(
             ):
                 index[tok.i] = m_index
     return tok2mention, loc2mention
+
+
+def uncoded_actor(mention: Mention) -> bool:
+    """True for a mention without a code that can still fill an event role: a sector agent
+    ("protesters", its country inferred later) or a named organisation or person the knowledge
+    base does not know (kept as ``kind: unknown``, or by kind and sector)."""
+    ref = mention.actor
+    if ref is None or ref.code or ref.kind == "location":
+        return False
+    if ref.kind == "agent":
+        words = mention.text.lower().split()
+        return bool(ref.sector) and bool(words) and words[-1] in actor_words().sector_agents
+    return ref.kind in ("person", "organisation", "group", "ngo") and mention.via == "entity"
 
 
 def _quote_state(doc: Doc) -> list[bool]:
@@ -282,4 +315,4 @@ def same_entity(a: Mention, b: Mention) -> bool:
 
 def same_code(a: Mention, b: Mention) -> bool:
     """True when two coded mentions share an actor code."""
-    return bool(a.actor and b.actor and a.actor.code == b.actor.code)
+    return bool(a.actor and b.actor and a.actor.code and a.actor.code == b.actor.code)

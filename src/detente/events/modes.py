@@ -66,7 +66,10 @@ def mark_modes(index: DocIndex, trig: Trigger) -> None:
         ):
             trig.actor = [trig.reported_by]
         return
-    if not trig.actor and trig.reported_by is not None:
+    speaker = index.mentions[trig.reported_by].actor if trig.reported_by is not None else None
+    if not trig.actor and trig.reported_by is not None and speaker is not None and speaker.code:
+        # only a coded speaker stands for a pronoun: "they blew themselves up ..., police said"
+        # is not the police
         _speaker_as_actor(trig, trig.reported_by, addressed)
 
 

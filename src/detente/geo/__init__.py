@@ -12,12 +12,13 @@ from collections.abc import Mapping
 from ..config import Settings
 from ..records import Article
 from .gazetteer import Gazetteer, GeoEntry, load_gazetteer, normalise
-from .resolve import best_reading, main_country, resolve_places
+from .resolve import best_reading, dateline_country, main_country, resolve_places
 
 __all__ = [
     "Gazetteer",
     "GeoEntry",
     "PlaceStage",
+    "dateline_country",
     "load_gazetteer",
     "main_country",
     "normalise",
@@ -55,12 +56,13 @@ def place_country(name: str, context: Mapping[str, int]) -> tuple[str, str] | No
 
 
 class PlaceStage:
-    """Resolve the toponyms of ``article.doc`` to places; assigns ``places``."""
+    """Resolve the toponyms of ``article.doc`` to places; assigns ``places`` (and
+    ``meta["dateline_country"]``, the ISO3 country of the wire dateline, when there is one)."""
 
     name = "places"
     version = "1"
     requires: tuple[str, ...] = ("doc", "mentions")
-    assigns: tuple[str, ...] = ("places",)
+    assigns: tuple[str, ...] = ("places", "meta")
 
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
@@ -75,4 +77,9 @@ class PlaceStage:
     def __call__(self, article: Article) -> Article:
         if article.doc is None:
             return article
-        return article.with_(places=resolve_places(article, self.gazetteer))
+        places = resolve_places(article, self.gazetteer)
+        dateline = dateline_country(article, self.gazetteer)
+        if dateline is None:
+            return article.with_(places=places)
+        # the events stage places a country-less "police" by it ("BEIRUT (Reuters) - Police ...")
+        return article.with_(places=places, meta={**article.meta, "dateline_country": dateline})

@@ -34,7 +34,7 @@ from .gazetteer import Gazetteer, GeoEntry, normalise
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-__all__ = ["TOPONYM_LABELS", "best_reading", "main_country", "resolve_places"]
+__all__ = ["TOPONYM_LABELS", "best_reading", "dateline_country", "main_country", "resolve_places"]
 
 TOPONYM_LABELS = frozenset({"GPE", "LOC"})
 #: Entities spaCy often gives place names metonymically ("Washington said"): kept when they are
@@ -175,6 +175,17 @@ def _link_patterns(toponyms: list[_Toponym], text: str) -> None:
             inside = [c for c in second.candidates if c.feature in ("admin1", "country")]
             if inside and not first.within:
                 first.within = inside
+
+
+def dateline_country(article: Article, gaz: Gazetteer) -> str | None:
+    """The country (ISO3) of the article's wire dateline: the place the cleaner took off the
+    text (``meta["dateline"]``, "BEIRUT"), else a dateline still at the start of the text."""
+    name = str(article.meta.get("dateline") or "").strip(" ,")
+    if name:
+        cands = gaz.candidates(name.title())
+        if cands:
+            return max(cands, key=_base_score).country or None
+    return _dateline(article, gaz)
 
 
 def _dateline(article: Article, gaz: Gazetteer) -> str | None:

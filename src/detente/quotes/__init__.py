@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from typing import Any
 
 from ..config import Settings
 from ..records import Article, Entity, ErrorPolicy, Event, Quote, Span, Speaker
@@ -37,6 +38,15 @@ def _regions(article: Article) -> list[tuple[int, int]]:
     if article.title:
         return [(0, len(article.title)), (article.body_offset, len(article.doc_text))]
     return [(0, len(article.doc_text))]
+
+
+def _same_sentence(text: str, lo: int, hi: int) -> bool:
+    """True when no sentence end or line break lies between ``lo`` and ``hi``."""
+    between = text[lo:hi]
+    if "\n" in between:
+        return False
+    # a closing mark may carry the previous quote's final stop: look only at the gap
+    return not any(ch in between.strip("”’\"' ") for ch in ".?!;") and len(between) < 300
 
 
 def _quote_text(doc_text: str, segments: list[tuple[int, int]]) -> str:
@@ -70,6 +80,8 @@ def extract_quotes(article: Article, lexicon: ReportingLexicon | None = None) ->
     last: tuple[int, Speaker] | None = None
     for cand in cands:
         speaker = _speaker(article, cand, resolver)
+        if speaker is not None and cand.speaker_head is not None:
+            speaker = _first_person(doc, cand.speaker_head, speaker, quotes, article, resolver)
         if (
             speaker is None
             and cand.inherit
@@ -77,6 +89,15 @@ def extract_quotes(article: Article, lexicon: ReportingLexicon | None = None) ->
             and cand.start - last[0] <= INHERIT_WINDOW
         ):
             speaker = dataclasses.replace(last[1], via="previous-quote")
+        if (
+            speaker is None
+            and cand.how == "unattributed"
+            and last is not None
+            and _same_sentence(text, last[0], cand.start)
+        ):
+            # “a lifetime politician” who “has never ...”: a later quote of the same sentence
+            # belongs to the speaker of the earlier one
+            speaker = dataclasses.replace(last[1], via="same-sentence")
         if speaker is None and cand.inherit and cand.confidence < 0.5:
             continue
         quote = _make_quote(article, text, cand, speaker, len(quotes))
@@ -86,6 +107,37 @@ def extract_quotes(article: Article, lexicon: ReportingLexicon | None = None) ->
         if speaker is not None:
             last = (cand.end, speaker)
     return tuple(quotes)
+
+
+def _first_person(
+    doc: Any,
+    head: int,
+    speaker: Speaker,
+    quotes: list[Quote],
+    article: Article,
+    resolver: SpeakerResolver,
+) -> Speaker:
+    """``“I told them we would go,” Varn said``: an "I"/"we" speaker inside an earlier quote is
+    that quote's speaker."""
+    if doc[head].lower_ not in resolver.slex.first_person:
+        return speaker
+    pos = doc[head].idx
+    for q in reversed(quotes):
+        outer = q.speaker
+        if outer is None or q.kind != "direct":
+            continue
+        pieces = q.segments or (Span(q.text, q.start, q.end, q.field),)
+        for p in pieces:
+            base = article.body_offset if p.field == "text" else 0
+            if p.start + base <= pos < p.end + base:
+                return dataclasses.replace(
+                    speaker,
+                    name=outer.name,
+                    actor=outer.actor,
+                    via="quote-speaker",
+                    kind=outer.kind,
+                )
+    return speaker
 
 
 def _speaker(article: Article, cand: Candidate, resolver: SpeakerResolver) -> Speaker | None:
@@ -104,6 +156,7 @@ def _speaker(article: Article, cand: Candidate, resolver: SpeakerResolver) -> Sp
         actor=res.actor,
         field=span.field,
         via=res.via,
+        kind=res.kind,
     )
 
 

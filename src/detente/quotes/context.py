@@ -44,6 +44,8 @@ __all__ = [
     "with_speaker",
 ]
 
+#: Reporting verbs whose subject "it" is a text or a body that speaks, not an expletive.
+_IT_SAYS = frozenset({"say", "add", "write", "state", "read", "report", "note", "conclude"})
 STOP = frozenset({".", "?", "!", ";"})
 NOT_SPEAKERS = frozenset({"it", "this", "that", "there", "you", "what", "which", "who"})
 
@@ -157,7 +159,14 @@ class QuoteContext:
             prev = self.doc[verb.i - 1]
             if prev.pos_ in ("PROPN", "PRON") and prev.dep_ not in ("poss", "nsubj"):
                 subj = prev
-        if subj is None or self.owner[subj.i] != -1 or subj.lower_ in NOT_SPEAKERS:
+        if subj is not None and subj.i < verb.i:
+            subj = self.after_break(subj, verb)
+        if subj is None or self.owner[subj.i] != -1:
+            return None
+        if subj.lower_ in NOT_SPEAKERS and not (
+            # "“...,” it added": an article or a body that was named before speaks
+            subj.lower_ == "it" and subj.dep_ == "nsubj" and verb.lemma_.lower() in _IT_SAYS
+        ):
             return None
         if subj.lower_ in self.lex.nouns:
             # "A statement from the Kremlin said ...", "Varn's remarks suggested ...": the
@@ -171,6 +180,35 @@ class QuoteContext:
                         return author
         return subj
 
+    def after_break(self, subj: Any, verb: Any) -> Any | None:
+        """The subject again when the parse took it from before a paragraph break, a dateline or
+        a heading ("7:45 a.m.\n\nHillary Clinton said", "WASHINGTON (AP) — Obama said",
+        "THE BORROWING Back then, Mr. McKinley said"): the speaker is after them."""
+        doc = self.doc
+        start = None
+        for k in range(subj.i, verb.i):
+            if "\n" in doc[k].text:
+                start = k + 1
+        if start is None:
+            para = subj.i
+            while para > 0 and "\n" not in doc[para - 1].text:
+                para -= 1
+            start = _heading_end(doc, para, verb.i)
+            if start is None or subj.i >= start:
+                return subj
+        best = None
+        for t in doc[start : verb.i]:
+            if t.dep_ in ("nsubj", "nsubjpass") and self.owner[t.i] == -1:
+                if t.head.i == verb.i:
+                    return t
+                best = best or t
+        if best is not None:
+            return best
+        for chunk in doc[start : verb.i].noun_chunks:
+            if self.owner[chunk.root.i] == -1:
+                return chunk.root
+        return None
+
     def has_own_content(self, verb: Any, ci: int) -> bool:
         """True when the verb reports something else (a complement outside this quote)."""
         for child in verb.children:
@@ -182,6 +220,33 @@ class QuoteContext:
             ):
                 return True
         return False
+
+
+_DASHES = frozenset({"—", "–", "-", "--", "―"})
+
+
+def _heading_end(doc: Any, para: int, limit: int) -> int | None:
+    """The token after a dateline (``WASHINGTON (AP) —``) or an upper-case heading of two words
+    or more (``THE BORROWING``) opening the paragraph at token ``para``, or None."""
+    k = para
+    while k < limit and doc[k].is_space:
+        k += 1
+    run = k
+    while run < limit and doc[run].is_upper and (doc[run].is_alpha or doc[run].text in "’'S"):
+        run += 1
+    if run == k:
+        return None
+    j = run
+    if j < limit and doc[j].text == "(":  # "(AP)", "(Reuters)"
+        close = next((m for m in range(j, min(limit, j + 5)) if doc[m].text == ")"), None)
+        if close is not None:
+            j = close + 1
+    if j < limit and doc[j].text in _DASHES:
+        return j + 1
+    words = [t for t in doc[k:run] if t.is_alpha]
+    if len(words) >= 2 and run < limit and doc[run].text[:1].isupper():
+        return run
+    return None
 
 
 def colon_name(d: QuoteContext, toks: list[Any], loose: bool = False) -> Any | None:
@@ -217,6 +282,9 @@ def with_speaker(cand: Candidate, verb: Any, subj: Any, how: str) -> Candidate:
     lo, hi = np_span(subj)
     if lo <= verb.i < hi:  # never let the verb into the speaker ("Said Ellis")
         lo, hi = (verb.i + 1, hi) if verb.i < subj.i else (lo, verb.i)
+    for k in range(lo, subj.i):
+        if "\n" in subj.doc[k].text:  # a speaker never runs back across a paragraph break
+            lo = k + 1
     cand.speaker_span = (lo, hi)
     cand.how = how
     # "Mr. Kamin, who said ...": the speaker mention is "who", resolved through its antecedent

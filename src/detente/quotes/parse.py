@@ -49,7 +49,13 @@ def subject(verb: Any, depth: int = 0, skip: frozenset[int] = frozenset()) -> An
     makes a quoted subject the subject of the reporting verb too). The rule is the shared
     :func:`detente.syntax.speaker_subject`.
     """
-    return speaker_subject(verb, depth, skip, relative_pronouns=REL_PRONOUNS)
+    found = speaker_subject(verb, depth, skip, relative_pronouns=REL_PRONOUNS)
+    if found is None and verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and depth < 2:
+        # "Blige sings to Clinton before asking her": the verb the preposition hangs on speaks
+        owner = verb.head.head
+        if owner.i != verb.head.i and owner.pos_ in ("VERB", "AUX"):
+            found = speaker_subject(owner, depth + 1, skip, relative_pronouns=REL_PRONOUNS)
+    return found
 
 
 def inverted_subject(verb: Any) -> Any | None:
@@ -59,6 +65,9 @@ def inverted_subject(verb: Any) -> Any | None:
             child.i > verb.i
             and child.dep_ in ("dobj", "attr", "npadvmod", "appos", "oprd")
             and (child.pos_ in ("PROPN", "PRON") or child.ent_type_ in ("PERSON", "ORG"))
+            # "asking her", "said Monday": an object pronoun or a date is never the speaker
+            and "Acc" not in child.morph.get("Case")
+            and child.ent_type_ not in ("DATE", "TIME")
         ):
             return child
     return None

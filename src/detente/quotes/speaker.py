@@ -16,6 +16,8 @@ from typing import Any
 
 from ..records import ActorRef, Article, Mention
 from .lexicon import ReportingLexicon
+from .parse import np_span
+from .speakerlex import SpeakerLexicon, gender_of, load_speaker_lexicon
 
 __all__ = ["Resolved", "SpeakerResolver"]
 
@@ -23,6 +25,12 @@ __all__ = ["Resolved", "SpeakerResolver"]
 GUESS_CONFIDENCE = 0.5
 
 _PRONOUN_VIA = frozenset({"pronoun", "role", "surname"})
+#: Actor kinds that are organisations (a state speaks through its government).
+_ORG_KINDS = frozenset({"state", "igo", "ngo", "organisation", "group"})
+#: How far back (characters) a pronoun looks for a person of its gender.
+PRONOUN_WINDOW = 2500
+#: Small words left out of an acronym ("Department of Justice" -> DJ, or DOJ with them).
+_ACRONYM_SKIP = frozenset({"of", "the", "and", "for", "on", "in", "de", "&"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,15 +40,19 @@ class Resolved:
     name: str | None
     actor: ActorRef | None
     via: str
+    kind: str = "unknown"
 
 
 class SpeakerResolver:
     """Resolve speaker spans of one article, remembering earlier speakers for pronouns."""
 
-    def __init__(self, article: Article, lex: ReportingLexicon) -> None:
+    def __init__(
+        self, article: Article, lex: ReportingLexicon, slex: SpeakerLexicon | None = None
+    ) -> None:
         self.article = article
         self.doc = article.doc
         self.lex = lex
+        self.slex = slex or load_speaker_lexicon()
         off = article.body_offset
         # mentions in doc character offsets, with their index (``ref`` points by index)
         self.mentions: list[tuple[int, int, int, Mention]] = []
@@ -48,6 +60,7 @@ class SpeakerResolver:
             base = off if m.field == "text" else 0
             self.mentions.append((m.start + base, m.end + base, i, m))
         self.history: list[tuple[int, Resolved]] = []  # (doc char offset, speaker)
+        self.honorifics = self._honorifics()
 
     # ----------------------------------------------------------------------------------------
     def _follow(self, m: Mention) -> Mention:
@@ -147,8 +160,19 @@ class SpeakerResolver:
         lo_tok, hi_tok = span
         lo, hi = doc[lo_tok].idx, doc[hi_tok - 1].idx + len(doc[hi_tok - 1])
         htok = doc[head]
-        res = self._resolve(lo, hi, htok, list(doc[lo_tok:hi_tok]))
-        if res.actor is None:
+        if htok.lower_ in self.slex.relative and htok.head.dep_ == "relcl":
+            # "Dunmore, who said ...": the relative pronoun stands for the noun it modifies
+            ante = htok.head.head
+            a_lo, a_hi = np_span(ante)
+            res = self._resolve(
+                doc[a_lo].idx, doc[a_hi - 1].idx + len(doc[a_hi - 1]), ante, list(doc[a_lo:a_hi])
+            )
+            res = dataclasses.replace(res, via="relative")
+            htok = ante
+        else:
+            res = self._resolve(lo, hi, htok, list(doc[lo_tok:hi_tok]))
+        group = self._is_group(htok)
+        if res.actor is None and not group:
             # "Varn, Velmora's foreign minister, said": the apposition names the office
             for child in htok.children:
                 if child.dep_ not in ("appos", "npadvmod") or child.i < htok.i:
@@ -161,8 +185,137 @@ class SpeakerResolver:
                     name = alt.name if alt.actor.kind == "person" and alt.name else res.name
                     res = Resolved(name or alt.name, alt.actor, "appos")
                     break
+        want = self.slex.pronoun_gender(htok.lower_)
+        # the actor stage's own pronoun links already agree with the KB's gender
+        trusted = res.actor if res.via == "pronoun" else None
+        if want is not None and res.name and self._gender(res.name, trusted) not in (None, want):
+            # "she said" is not the man named last: the nearest person of her gender
+            alt_person = self._person_of_gender(lo, want)
+            if alt_person is not None:
+                res = Resolved(alt_person[0], alt_person[1], "pronoun-gender")
+        res = dataclasses.replace(res, kind=self._kind(res, htok, group))
         self.history.append((lo, res))
         return res
+
+    # ----------------------------------------------------------------------------------------
+    def _is_group(self, htok: Any) -> bool:
+        """ "officials", "veteran lawmakers", "a chorus of prominent Republicans": a group."""
+        low = htok.lower_
+        if low in self.slex.group_nouns:
+            return True
+        return htok.tag_ == "NNS" and htok.ent_type_ not in ("PERSON", "ORG", "GPE")
+
+    def _kind(self, res: Resolved, htok: Any, group: bool) -> str:
+        if group:
+            return "group"
+        if res.actor is not None and res.actor.kind in _ORG_KINDS:
+            return "organisation"
+        if res.via in ("acronym", "organisation-head"):
+            return "organisation"
+        if res.actor is not None and res.actor.kind in ("person", "agent"):
+            return "person"
+        if res.name:
+            return "person"
+        if htok.lower_ in self.slex.pronouns or htok.lower_ in self.slex.first_person:
+            return "pronoun"
+        return "unknown"
+
+    def _honorifics(self) -> dict[str, str]:
+        """Surname (lower case) -> gender from honorifics in the article ("Ms. Tanden")."""
+        out: dict[str, str] = {}
+        doc = self.doc
+        for tok in doc:
+            g = self.slex.honorific(tok.text)
+            if g is None or not tok.text[:1].isupper():
+                continue
+            k = tok.i + 1
+            if k < len(doc) and doc[k].text == ".":
+                k += 1
+            last = None
+            while k < len(doc) and (doc[k].pos_ == "PROPN" or doc[k].ent_type_ == "PERSON"):
+                last = doc[k]
+                k += 1
+            if last is not None:
+                key = last.lower_
+                out[key] = g if out.get(key, g) == g else "?"
+        return {k: v for k, v in out.items() if v != "?"}
+
+    def _gender(self, name: str, actor: ActorRef | None) -> str | None:
+        """A person's gender: an honorific in the article, else the first-name lexicon."""
+        words = name.split()
+        if words and words[-1].lower() in self.honorifics:
+            return self.honorifics[words[-1].lower()]
+        if actor is not None and actor.kb_id:
+            # a knowledge-base person: the actor stage already matched pronouns on the KB's
+            # gender; a first-name guess ("Rand" reads female) must not overrule it
+            return None
+        for candidate in (name, actor.name if actor and actor.kind == "person" else None):
+            if candidate:
+                g = gender_of(candidate, self.slex)
+                if g is not None:
+                    return g
+        return None
+
+    def _person_of_gender(self, before: int, want: str) -> tuple[str, ActorRef | None] | None:
+        """The nearest person before ``before`` whose gender is not known to differ."""
+        found: list[tuple[int, str, ActorRef | None]] = []
+        for s, _e, _i, m in self.mentions:
+            if s < before and m.actor is not None and m.actor.kind == "person" and m.actor.name:
+                found.append((s, m.actor.name, m.actor))
+        for ent in self.doc.ents:
+            if ent.label_ == "PERSON" and ent.end_char <= before:
+                run = self._name_tokens(list(ent))
+                if run:
+                    name = " ".join(t.text for t in run)
+                    if len(run) == 1:
+                        name = self._full_name(run[0].text, before) or name
+                    found.append((ent.start_char, name, self._actor_for_name(name)))
+        for pos, start_name, actor in sorted(found, key=lambda f: -f[0]):
+            if before - pos > PRONOUN_WINDOW:
+                break
+            if self._gender(start_name, actor) in (None, want):
+                return start_name, actor
+        return None
+
+    def _organisations(self, before: int) -> list[tuple[int, str, ActorRef | None]]:
+        """Organisations named before ``before`` (entities and organisation mentions)."""
+        out: list[tuple[int, str, ActorRef | None]] = []
+        for s, _e, _i, m in self.mentions:
+            if s < before and m.actor is not None and m.actor.kind in _ORG_KINDS - {"state"}:
+                out.append((s, m.actor.name or m.text, m.actor))
+        for ent in self.doc.ents:
+            if ent.label_ == "ORG" and ent.end_char <= before:
+                words = [t.text for t in ent if t.lower_ != "the" or t.i != ent.start]
+                actor = next(
+                    (m.actor for s, e, _i, m in self.mentions if s <= ent.start_char < e), None
+                )
+                out.append((ent.start_char, " ".join(words), actor))
+        out.sort(key=lambda o: o[0])
+        return out
+
+    def _organisation(self, htok: Any, tokens: list[Any], lo: int) -> Resolved | None:
+        """An acronym ("DOJ") or a generic head ("the department") for an organisation named
+        before: the last one whose initials make the acronym or whose name contains the head."""
+        text = htok.text
+        acronym = text.isupper() and text.isalpha() and 2 <= len(text) <= 6
+        head = (
+            htok.lower_ in self.slex.organisation_heads
+            and any(t.lower_ in ("the", "this", "that") for t in tokens)
+            and not any(t.pos_ == "PROPN" for t in tokens)
+        )
+        if not (acronym or head):
+            return None
+        for _pos, name, actor in reversed(self._organisations(lo)):
+            words = name.replace("’s", "").replace("'s", "").split()
+            if acronym:
+                caps = [w for w in words if w[:1].isupper()]
+                short = "".join(w[0] for w in caps if w.lower() not in _ACRONYM_SKIP)
+                long = "".join(w[0] for w in words if w[:1].isalpha()).upper()
+                if text in (short, long) and len(caps) >= 2:
+                    return Resolved(name, actor, "acronym")
+            elif htok.lower_ in {w.lower().strip(".,") for w in words} and len(words) >= 2:
+                return Resolved(name, actor, "organisation-head")
+        return None
 
     def _resolve(self, lo: int, hi: int, htok: Any, tokens: list[Any]) -> Resolved:
         mention = self._mention_for(lo, hi, htok.idx, htok.idx + len(htok))
@@ -191,6 +344,19 @@ class SpeakerResolver:
                 return Resolved(ante.text, ante.actor, "pronoun")
             if htok.lower_ in ("i", "we", "you"):
                 return Resolved(None, None, "pronoun")
+            if htok.lower_ in ("they", "them", "their"):
+                # a plural pronoun is a group or an organisation, never the last person named
+                grp = next(
+                    (
+                        r
+                        for p, r in reversed(self.history)
+                        if p < lo and r.kind in ("group", "organisation") and (r.name or r.actor)
+                    ),
+                    None,
+                )
+                if grp is not None:
+                    return Resolved(grp.name, grp.actor, "previous-speaker")
+                return Resolved(None, None, "pronoun")
             prev = self._previous(lo)
             if prev is not None:
                 return Resolved(prev.name, prev.actor, "previous-speaker")
@@ -198,6 +364,9 @@ class SpeakerResolver:
             return Resolved(
                 person, self._actor_for_name(person) if person else None, "previous-person"
             )
+        org = self._organisation(htok, tokens, lo) if mention is None or not mention.actor else None
+        if org is not None:
+            return org
         run = self._name_tokens(tokens)
         if not run:
             # a role noun or a group ("officials", "the source"): no person name

@@ -64,7 +64,8 @@ def article(con: Any, article_id: str, *, record: bool = False) -> dict[str, Any
     Returns:
         The ``articles`` columns (``authors`` a list; ``meta``, ``credits`` and ``removed``
         decoded from JSON), plus ``mentions``, ``events`` (all of them, factual or not, as
-        :func:`events` returns them), ``quotes`` (as :func:`quotes` returns them) and ``story``
+        :func:`events` returns them), ``quotes`` (as :func:`quotes` returns them), ``places``
+        (the stored place records, ``Place.to_dict()``, in their order) and ``story``
         (the other article ids of its story); each mention and quote has its ``record`` (the
         stored ``to_dict()``, decoded). ``record=True`` adds each event's ``record``.
     """
@@ -87,6 +88,12 @@ def article(con: Any, article_id: str, *, record: bool = False) -> dict[str, Any
         con, article_id=article_id, all_events=True, record=record, limit=100_000
     )
     art["quotes"] = quotes(con, article_id=article_id, limit=100_000)
+    art["places"] = [
+        decode_record(r[0])
+        for r in con.execute(
+            "SELECT record FROM places WHERE article_id = ? ORDER BY idx", [article_id]
+        ).fetchall()
+    ]
     art["story"] = (
         [
             r[0]

@@ -1,7 +1,7 @@
 """The read model: the output contract (``records.py`` ``to_dict()``) rebuilt from stored rows.
 
-Events, mentions and quotes are stored with their record JSON (``record``), so reading one back
-is decoding it, not listing its fields again; the ``article`` object takes the keys of
+Events, mentions, quotes and places are stored with their record JSON (``record``), so reading
+one back is decoding it, not listing its fields again; the ``article`` object takes the keys of
 :meth:`detente.records.Article.article_dict` from the ``articles`` columns of the same names.
 The web app and the CLI build their output from these functions.
 """
@@ -47,11 +47,12 @@ def article_object(row: Mapping[str, Any]) -> dict[str, Any]:
 
 def stored_article(art: Mapping[str, Any]) -> dict[str, Any]:
     """An article of :func:`detente.store.queries.article` (``record=True``) in the contract's
-    shape: ``{"article", "mentions", "events", "quotes", "rejected": None}``."""
+    shape: ``{"article", "mentions", "events", "quotes", "places", "rejected": None}``."""
     return {
         "article": article_object(art),
         "mentions": [decode_record(m["record"]) for m in art["mentions"]],
         "events": [decode_record(e["record"]) for e in art["events"]],
         "quotes": [decode_record(q["record"]) for q in art["quotes"]],
+        "places": [decode_record(p) for p in art.get("places", [])],
         "rejected": None,
     }

@@ -52,8 +52,11 @@ def events(
     until: str | dt.date | None = None,
     text: str | None = None,
     article_id: str | None = None,
+    location: str | None = None,
+    country: str | None = None,
     all_events: bool = False,
     both_ways: bool = False,
+    known_actors: bool = False,
     record: bool = False,
     limit: int = 50,
     offset: int = 0,
@@ -71,8 +74,11 @@ def events(
         text: words that the evidence sentence or event text contains (case-insensitive;
             every word must occur, not necessarily together).
         article_id: only the events of one article (then in their order in the article).
+        location: only events located at a place of this name (case-insensitive).
+        country: only events located in this country (ISO alpha-3).
         all_events: include non-factual events (negated, hypothetical, future).
         both_ways: with ``actor`` and ``recipient``, the dyad in either direction.
+        known_actors: leave out events by an unnamed actor (``evidence.actor_unknown``).
         record: add ``record``, the stored PLOVER record (``Event.to_dict()``, decoded).
         limit, offset: paging.
 
@@ -92,8 +98,11 @@ def events(
         until=until,
         text=text,
         article_id=article_id,
+        location=location,
+        country=country,
         all_events=all_events,
         both_ways=both_ways,
+        known_actors=known_actors,
     )
     cols = f"{EVENT_COLS}, e.record" if record else EVENT_COLS
     order = "e.idx" if article_id else "e.date DESC NULLS LAST, e.article_id, e.idx"

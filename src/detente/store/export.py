@@ -15,6 +15,7 @@ from typing import IO, Any
 
 from ..errors import StoreError
 from ..jsonl import write_line
+from .gdelt_geo import gdelt_geo
 
 __all__ = ["CAMEO_DEFAULTS", "EXPORT_FORMATS", "GDELT_COLUMNS", "cameo_code", "export"]
 
@@ -199,7 +200,9 @@ SELECT m.id, m.date, m.event, m.mode, m.cameo, m.quad_code, m.event_scale, m.num
        a1.code, a1.sector, a1.name, a2.code, a2.sector, a2.name,
        (e.sentence_field = 'title' OR e.sentence_start <
             coalesce(nullif(strpos(a.text, chr(10) || chr(10)), 0), 500)) AS is_root,
-       a.ingested_at
+       a.ingested_at,
+       e.location_name, e.location_country, e.location_admin1, e.location_lat, e.location_lon,
+       e.location_geonames_id
 FROM merged_events m
 JOIN events e ON e.id = m.first_event_id
 JOIN articles a ON a.id = e.article_id
@@ -216,6 +219,13 @@ def _actor_cols(code: str | None, sector: str | None, name: str | None) -> list[
     group = code if code and not country else ""
     full = f"{code}{sector}" if code else sector
     return [full, (name or "").upper() if full else "", country, group, "", "", "", sector, "", ""]
+
+
+def _actor_geo(code: str | None, location_country: str | None, action_geo: list[str]) -> list[str]:
+    """An actor's geography: the event's location when the actor is of its country."""
+    if location_country and (code or "").upper() == location_country:
+        return action_geo
+    return [""] * len(action_geo)
 
 
 def gdelt_row(row: tuple[Any, ...]) -> list[str]:
@@ -240,7 +250,11 @@ def gdelt_row(row: tuple[Any, ...]) -> list[str]:
         n2,
         is_root,
         added,
-    ) = row
+    ) = row[:19]
+    # The geography blocks (issue 15): ActionGeo is the event's location; an actor's block is
+    # the same place when the actor's country is the location's country, else empty.
+    action_geo = gdelt_geo(*row[19:25]) if len(row) >= 25 else [""] * 8
+    location_country = row[20] if len(row) >= 25 else None
     gid = str(int(mid[1:13], 16)) if mid and len(mid) >= 13 else ""
     if date is not None:
         sqldate = date.strftime("%Y%m%d")
@@ -268,7 +282,9 @@ def gdelt_row(row: tuple[Any, ...]) -> list[str]:
         str(n_sources),
         str(n_articles),
         "",
-        *([""] * 24),
+        *_actor_geo(c1, location_country, action_geo),
+        *_actor_geo(c2, location_country, action_geo),
+        *action_geo,
         added.strftime("%Y%m%d%H%M%S") if added is not None else "",
         url or "",
     ]
@@ -308,7 +324,9 @@ SELECT e.id, e.event_id, e.article_id, e.date, e.event, e.mode,
           AS recipient_kb_ids,
        e.event_text, e.sentence, e.trigger_text, e.lexicon_entry, e.confidence, e.quote_id,
        l.merged_id, m.num_articles AS merged_num_articles, m.num_sources AS merged_num_sources,
-       a.published, a.source, a.url, a.title, a.story_id
+       a.published, a.source, a.url, a.title, a.story_id,
+       e.location_name, e.location_country, e.location_admin1, e.location_lat, e.location_lon,
+       e.location_geonames_id, e.location_via
 FROM events e
 LEFT JOIN articles a ON a.id = e.article_id
 LEFT JOIN merged_links l ON l.event_id = e.id

@@ -8,7 +8,8 @@ says otherwise; non-factual events (negated, hypothetical, future) are left out 
 
 This module gathers the query functions, one idea per module: events (:mod:`.event_queries`),
 time series (:mod:`.series`), one actor (:mod:`.actor_queries`), articles, stories and rejections
-(:mod:`.article_queries`), quotes (:mod:`.quote_queries`), runs and totals (:mod:`.stats`); the
+(:mod:`.article_queries`), quotes (:mod:`.quote_queries`), map points (:mod:`.geo_queries`), runs
+and totals (:mod:`.stats`); the
 SQL building blocks are in :mod:`.sql`.
 """
 
@@ -26,6 +27,7 @@ from .event_queries import (
     top_dyads,
     vocabulary,
 )
+from .geo_queries import map_points
 from .periods import PERIODS
 from .quote_queries import count_quotes, quotes
 from .series import date_span, relations, series
@@ -43,6 +45,7 @@ __all__ = [
     "dyad_directions",
     "event_types",
     "events",
+    "map_points",
     "merged_events",
     "quotes",
     "rejections",

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..records import Article, Entity, Event, Quote
+from ..records import Article, Entity, Event, Place, Quote
 
 __all__ = ["COLUMNS", "Batch", "article_rows", "minhash_signature", "shingles"]
 
@@ -85,6 +85,13 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "confidence",
         "text_info",
         "record",
+        "location_name",
+        "location_country",
+        "location_admin1",
+        "location_lat",
+        "location_lon",
+        "location_geonames_id",
+        "location_via",
     ),
     "event_entities": (
         "event_id",
@@ -119,6 +126,25 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "speaker_via",
         "confidence",
         "event_ids",
+        "record",
+    ),
+    "places": (
+        "article_id",
+        "idx",
+        "text",
+        "field",
+        "start",
+        "end",
+        "name",
+        "feature",
+        "country",
+        "admin1",
+        "lat",
+        "lon",
+        "geonames_id",
+        "population",
+        "confidence",
+        "via",
         "record",
     ),
     "rejections": ("id", "hash", "input", "reason", "detail", "run_id", "rejected_at"),
@@ -231,6 +257,7 @@ def _event_rows(
 ) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
     evid = ev.evidence
     sent = evid.sentence_span
+    loc = ev.location
     row = (
         key,
         ev.id,
@@ -258,6 +285,13 @@ def _event_rows(
         float(evid.confidence),
         _json(ev.text_info),
         _json(ev.to_dict()),
+        loc.name if loc else None,
+        loc.country if loc else None,
+        loc.admin1 if loc else None,
+        float(loc.lat) if loc else None,
+        float(loc.lon) if loc else None,
+        loc.geonames_id if loc else None,
+        loc.via if loc else None,
     )
     ents = [
         (key, role, i, e.code, e.sector, e.entity_text, e.name, e.kind, e.kb_id)
@@ -293,6 +327,28 @@ def _quote_row(article: Article, idx: int, q: Quote, key: str) -> tuple[Any, ...
         float(q.confidence),
         list(q.event_ids),
         _json(q.to_dict()),
+    )
+
+
+def _place_row(article: Article, idx: int, p: Place) -> tuple[Any, ...]:
+    return (
+        article.id,
+        idx,
+        p.text,
+        p.field,
+        p.start,
+        p.end,
+        p.name,
+        p.feature,
+        p.country,
+        p.admin1,
+        float(p.lat),
+        float(p.lon),
+        p.geonames_id,
+        int(p.population),
+        float(p.confidence),
+        p.via,
+        _json(p.to_dict()),
     )
 
 
@@ -393,6 +449,7 @@ def article_rows(
         zip(a.quotes, _unique_keys(a.id, [q.id for q in a.quotes]), strict=True)
     ):
         out["quotes"].append(_quote_row(a, i, q, key))
+    out["places"].extend(_place_row(a, i, p) for i, p in enumerate(a.places))
     if signature:
         sig = minhash_signature(f"{a.title or ''}\n{a.text}")
         if sig is not None:

@@ -20,10 +20,11 @@ __all__ = ["MIGRATIONS", "SCHEMA", "SCHEMA_VERSION", "TABLES", "open_db", "schem
 log = logging.getLogger(__name__)
 
 #: Bump when the schema changes, and add a migration from the previous version
-#: (``migrations.py``). Version 2 added ``mentions.record`` and ``quotes.record``.
-SCHEMA_VERSION = 2
+#: (``migrations.py``). Version 2 added ``mentions.record`` and ``quotes.record``; version 3 the
+#: ``places`` table and the events' ``location_*`` columns.
+SCHEMA_VERSION = 3
 
-#: The tables of a version-2 database, in creation order. Child tables (mentions, entities,
+#: The tables of a version-3 database, in creation order. Child tables (mentions, places, entities,
 #: links) have no primary key: their rows are written in the same transaction as their
 #: article, which the writer stores once, and DuckDB keeps primary-key indexes in memory.
 SCHEMA: dict[str, str] = {
@@ -121,7 +122,14 @@ SCHEMA: dict[str, str] = {
             lexicon_entry VARCHAR,
             confidence DOUBLE,
             text_info JSON,
-            record JSON                 -- the full PLOVER record (Event.to_dict())
+            record JSON,                -- the full PLOVER record (Event.to_dict())
+            location_name VARCHAR,      -- event.location (NULL when the event has none)
+            location_country VARCHAR,   -- ISO 3166-1 alpha-3
+            location_admin1 VARCHAR,    -- ISO 3166-2
+            location_lat DOUBLE,
+            location_lon DOUBLE,
+            location_geonames_id BIGINT,
+            location_via VARCHAR        -- clause | sentence | dateline | article
         )""",
     "event_entities": """
         CREATE TABLE IF NOT EXISTS event_entities (
@@ -159,6 +167,26 @@ SCHEMA: dict[str, str] = {
             confidence DOUBLE,
             event_ids VARCHAR[],
             record JSON                 -- the full quote record (Quote.to_dict())
+        )""",
+    "places": """
+        CREATE TABLE IF NOT EXISTS places (
+            article_id VARCHAR,
+            idx INTEGER,
+            text VARCHAR,
+            field VARCHAR,
+            start INTEGER,
+            "end" INTEGER,
+            name VARCHAR,
+            feature VARCHAR,            -- continent | region | country | admin1 | city
+            country VARCHAR,            -- ISO 3166-1 alpha-3
+            admin1 VARCHAR,             -- ISO 3166-2
+            lat DOUBLE,
+            lon DOUBLE,
+            geonames_id BIGINT,
+            population BIGINT,
+            confidence DOUBLE,
+            via VARCHAR,
+            record JSON                 -- the full place record (Place.to_dict())
         )""",
     "rejections": """
         CREATE TABLE IF NOT EXISTS rejections (
@@ -215,6 +243,7 @@ INDEXES = (
     "CREATE INDEX IF NOT EXISTS events_article ON events(article_id)",
     "CREATE INDEX IF NOT EXISTS mentions_article ON mentions(article_id)",
     "CREATE INDEX IF NOT EXISTS quotes_article ON quotes(article_id)",
+    "CREATE INDEX IF NOT EXISTS places_article ON places(article_id)",
     "CREATE INDEX IF NOT EXISTS rejections_hash ON rejections(hash)",
 )
 

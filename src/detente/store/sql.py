@@ -105,9 +105,14 @@ def event_where(
     until: str | dt.date | None = None,
     text: str | None = None,
     article_id: str | None = None,
+    location: str | None = None,
+    country: str | None = None,
     all_events: bool = False,
     both_ways: bool = False,
+    known_actors: bool = False,
 ) -> tuple[str, list[Any]]:
+    """The WHERE clause (with its parameters) of the event filters; ``location`` is the name of
+    the event's location (case-insensitive) and ``country`` its ISO alpha-3 country."""
     where: list[str] = []
     params: list[Any] = []
     if not all_events:
@@ -143,4 +148,15 @@ def event_where(
     if article_id:
         where.append("e.article_id = ?")
         params.append(article_id)
+    if location:
+        where.append("lower(e.location_name) = lower(?)")
+        params.append(location)
+    if country:
+        where.append("e.location_country = ?")
+        params.append(country.upper())
+    if known_actors:
+        # events by an unnamed actor ("civilians were killed in a shelling") have no actor entity
+        where.append(
+            "EXISTS (SELECT 1 FROM event_entities x WHERE x.event_id = e.id AND x.role = 'actor')"
+        )
     return (" WHERE " + " AND ".join(where)) if where else "", params

@@ -52,13 +52,14 @@ _ARTICLE_COLUMN = {
     "mentions": 0,
     "events": 2,
     "quotes": 2,
+    "places": 0,
     "rejections": 0,
     "signatures": 0,
 }
 
 
 #: Tables without a primary key (``INSERT OR IGNORE`` needs one).
-_NO_KEY = {"mentions", "event_entities"}
+_NO_KEY = {"mentions", "places", "event_entities"}
 
 
 def _drop_stored(

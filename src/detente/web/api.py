@@ -92,6 +92,18 @@ def events(
     return r.events(f, p)
 
 
+@router.get("/map", summary="Where events happened", responses=_ERRORS)
+def event_map(r: Repo, f: Annotated[EventFilters, Depends(event_filters)]) -> dict[str, Any]:
+    """Events per place (their `location`), for a map: the same filters as `/api/events`.
+
+    Each point has the location's name, country (ISO alpha-3), admin1 (ISO 3166-2), lat, lon,
+    the number of events placed there (`count`) and how many of each quad class (`counts`, keyed
+    "1".."4": verbal and material cooperation, verbal and material conflict); `total` counts
+    the located events and `unlocated` the matching events that have no location.
+    """
+    return r.map_points(f)
+
+
 @router.get("/dyads/{a}/{b}", summary="Relations between two actors", responses=_ERRORS)
 def dyad(
     r: Repo,

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 from urllib.parse import quote as urlquote
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from . import charts
+from . import charts, maps
 from .deps import Repo
 from .highlight import highlight, spans_from_article
 from .params import (
@@ -89,13 +90,40 @@ def events_page(
 ) -> Response:
     """The events explorer: filters, paginated results with highlighted evidence."""
     result = r.events(f, p)
+    # the same filters without the place, for the "all places" and map links
+    unplaced = {k: v for k, v in f.as_query().items() if k not in ("location", "country")}
     return html(
         request,
         "events.html",
         {
             "filters": f,
+            "unplaced": f"?{urlencode(unplaced)}" if unplaced else "",
             "result": result,
             "pages": page_links("/events", f.as_query(), result["total"], p),
+            "vocab": r.vocabulary(),
+        },
+    )
+
+
+@router.get("/map", response_class=HTMLResponse)
+def map_page(
+    request: Request,
+    r: Repo,
+    f: Annotated[EventFilters, Depends(event_filters)],
+) -> Response:
+    """Where the events happened: one point per place, sized by count, coloured by quad class;
+    each point links to the events page filtered to that place."""
+    found = r.map_points(f)
+    query = f.as_query()
+    places = [{**p, "link": maps.event_link(p, query)} for p in found["points"]]
+    return html(
+        request,
+        "map.html",
+        {
+            "filters": f,
+            "map": found,
+            "svg": maps.world_map_svg(found["points"], query),
+            "places": places[:30],
             "vocab": r.vocabulary(),
         },
     )

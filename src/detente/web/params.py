@@ -52,13 +52,18 @@ class EventFilters:
     end: str | None = None
     q: str | None = None
     article: str | None = None
+    location: str | None = None
+    country: str | None = None
     all_events: bool = False
+    known_actors: bool = False
 
     def as_query(self) -> dict[str, str]:
         """The filters that are set, as query-string parameters (for links and pagination)."""
-        out = {k: v for k, v in asdict(self).items() if v and k != "all_events"}
-        if self.all_events:
-            out["all_events"] = "true"
+        flags = ("all_events", "known_actors")
+        out = {k: v for k, v in asdict(self).items() if v and k not in flags}
+        for flag in flags:
+            if getattr(self, flag):
+                out[flag] = "true"
         return out
 
 
@@ -125,12 +130,27 @@ def event_filters(
     article: Annotated[
         str | None, Query(description="Only events of this article id.", max_length=200)
     ] = None,
+    location: Annotated[
+        str | None,
+        Query(description="Only events located at this place name, e.g. Moscow.", max_length=200),
+    ] = None,
+    country: Annotated[
+        str | None,
+        Query(
+            description="Only events located in this country (ISO 3166-1 alpha-3), e.g. RUS.",
+            pattern=r"^(|[A-Za-z]{3})$",
+        ),
+    ] = None,
     all_events: Annotated[
         bool,
         Query(
             description="Include non-factual events (negated, "
             "hypothetical, future); left out by default."
         ),
+    ] = False,
+    known_actors: Annotated[
+        bool,
+        Query(description="Leave out events by an unnamed actor (evidence.actor_unknown)."),
     ] = False,
 ) -> EventFilters:
     """Validate the event filters (a FastAPI dependency)."""
@@ -143,7 +163,10 @@ def event_filters(
         end=end.isoformat() if end else None,
         q=_blank(q),
         article=_blank(article),
+        location=_blank(location),
+        country=_code(country),
         all_events=all_events,
+        known_actors=known_actors,
     )
 
 

@@ -201,7 +201,10 @@ class Repository:
             "until": f.end,
             "text": f.q,
             "article_id": f.article,
+            "location": f.location,
+            "country": f.country,
             "all_events": f.all_events,
+            "known_actors": f.known_actors,
         }
 
     @staticmethod
@@ -285,6 +288,35 @@ class Repository:
             rows += [(start, q, n, 0.0) for q, n in quads.items()]
             rows.append((start, None, r["events"] - sum(quads.values()), r["intensity_sum"]))
         return {"period": period, "series": fill_periods(rows, period)}
+
+    def map_points(self, filters: EventFilters | None = None) -> dict[str, Any]:
+        """Where the events matching ``filters`` happened: one point per place.
+
+        Returns:
+            ``{"total": located events, "unlocated": events without a location, "points":
+            [{"name", "country", "admin1", "lat", "lon", "count", "counts": {quad: n}}]}``,
+            the most eventful place first (at most 2,000 places).
+        """
+        f = self._filters(filters or EventFilters())
+        rows = self._call(sq.map_points, **f)
+        points = [
+            {
+                "name": r["name"],
+                "country": r["country"],
+                "admin1": r["admin1"],
+                "lat": float(r["lat"]),
+                "lon": float(r["lon"]),
+                "count": r["count"],
+                "counts": {str(q): n for q, n in r["quads"].items()},
+            }
+            for r in rows
+        ]
+        total = rows[0]["located"] if rows else 0
+        return {
+            "total": total,
+            "unlocated": max(0, self._call(sq.count_events, **f) - total),
+            "points": points,
+        }
 
     def top_dyads(self, limit: int = 10) -> list[dict[str, Any]]:
         """The directed actor -> recipient pairs with the most events."""
@@ -415,6 +447,7 @@ class Repository:
             "mentions": found["mentions"],
             "events": [self._event_row(r) for r in art["events"]],
             "quotes": [self._quote_row(r) for r in art["quotes"]],
+            "places": found["places"],
         }
 
     def quotes(self, filters: QuoteFilters, paging: Paging) -> dict[str, Any]:
