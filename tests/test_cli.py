@@ -172,3 +172,18 @@ def test_documented_example_has_the_fields_of_real_output(seed_json: dict) -> No
         assert set(example[kind][0]) == set(seed_json[kind][0]), kind
     assert set(example["events"][0]["evidence"]) == set(seed_json["events"][0]["evidence"])
     assert set(example["quotes"][0]["speaker"]) == set(seed_json["quotes"][0]["speaker"])
+
+
+def test_ingest_wants_one_output_and_parquet_only_on_spark(tmp_path: Path) -> None:
+    runner = CliRunner()
+    (tmp_path / "a.txt").write_text("Velmora recalled its envoy.\n", "utf-8")
+    for args, says in (
+        (["--parquet", str(tmp_path / "ds")], "--parquet DIR needs --engine spark"),
+        ([], "give either --db FILE or --engine spark --parquet DIR"),
+    ):
+        res = runner.invoke(main, ["ingest", str(tmp_path / "a.txt"), *args])
+        assert res.exit_code == 2 and says in res.output
+    missing = [str(tmp_path / "nope"), "--engine", "spark", "--parquet", str(tmp_path / "ds")]
+    res = runner.invoke(main, ["ingest", *missing])  # refused before Spark starts
+    assert res.exit_code == 2 and "does not exist" in res.output
+    assert not (tmp_path / "ds").exists()

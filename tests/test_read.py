@@ -268,3 +268,29 @@ def test_rss_feed_entries_become_articles(tmp_path: Path) -> None:
     assert "recalled its envoy" in first.text and "<p>" not in first.text
     assert arts[1].rejected is not None and arts[1].rejected.reason == "empty"
     assert detect_format("feed.xml", FEED[:200]) == "feed"
+
+
+def test_reading_a_file_from_its_bytes_gives_what_reading_the_path_gives(tmp_path: Path) -> None:
+    # What a Spark executor does with a binaryFile row: the same articles as the local reader.
+    from detente.read import read_file_bytes
+
+    text = "Velmora recalls envoy\n\nVelmora recalled its envoy from Ostrana on Tuesday.\n"
+    (tmp_path / "a.txt").write_text(text, "utf-8")
+    (tmp_path / "b.txt.gz").write_bytes(gzip.compress(text.replace("envoy", "consul").encode()))
+    lines = [json.dumps({"id": f"w{i}", "text": f"Ostrana wire {i} said Velmora."}) for i in (1, 2)]
+    (tmp_path / "c.jsonl.gz").write_bytes(gzip.compress(("\n".join(lines) + "\n\n").encode()))
+    (tmp_path / "d.html").write_text(
+        "<html><head><title>Talks</title></head><body><p>Ostrana and Velmora met in Drovnik "
+        "to discuss the border on Monday.</p></body></html>",
+        "utf-8",
+    )
+    (tmp_path / "e.txt").write_bytes(b"\x00\x01\x02 binary")
+    for path in sorted(tmp_path.iterdir()):
+        want = list(read_paths([path], published="2020-05-04", source="Wire"))
+        got = list(
+            read_file_bytes(str(path), path.read_bytes(), published="2020-05-04", source="Wire")
+        )
+        assert got == want and want, path.name
+    for name in ("c.jsonl.gz", "b.txt.gz"):  # a corrupt download is a rejection, not a crash
+        (bad,) = read_file_bytes(str(tmp_path / name), b"\x1f\x8bjunk")
+        assert bad.rejected is not None and bad.rejected.reason == "unreadable"

@@ -187,9 +187,9 @@ db_option = click.option(
     "--db",
     "db",
     required=True,
-    type=click.Path(dir_okay=False),
-    metavar="FILE",
-    help="The detente DuckDB database.",
+    type=click.Path(),
+    metavar="PATH",
+    help="The detente DuckDB database (read commands: or a Parquet dataset directory).",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 

@@ -18,7 +18,27 @@ __all__ = ["dedup_cmd", "ingest_cmd", "recode_cmd"]
 
 @click.command("ingest")
 @click.argument("paths", nargs=-1, required=True)
-@db_option
+@click.option(
+    "--db",
+    "db",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="The DuckDB database to write (or give --parquet with --engine spark).",
+)
+@click.option(
+    "--parquet",
+    "parquet",
+    metavar="DIR",
+    help="With --engine spark: write a Parquet dataset here (any Hadoop-compatible path; "
+    "read it back with --db DIR).",
+)
+@click.option(
+    "--wave",
+    type=click.IntRange(min=1),
+    default=10_000,
+    show_default=True,
+    help="With --parquet: input files per commit (a killed run redoes at most one wave).",
+)
 @click.option(
     "--workers",
     "-j",
@@ -64,7 +84,9 @@ __all__ = ["dedup_cmd", "ingest_cmd", "recode_cmd"]
 def ingest_cmd(
     ctx: click.Context,
     paths: tuple[str, ...],
-    db: str,
+    db: str | None,
+    parquet: str | None,
+    wave: int,
     workers: int,
     chunk_size: int,
     dedup_threshold: float | None,
@@ -80,22 +102,38 @@ def ingest_cmd(
     after an interruption too, stores only what is missing. Exit code 1 when some inputs of this
     run were rejected (list them with `detente rejects`).
     """
-    from ..ingest import ingest
+    from ..ingest import ingest, ingest_dataset
 
+    if parquet is not None and engine != "spark":
+        raise click.UsageError("--parquet DIR needs --engine spark")
+    if (db is None) == (parquet is None):
+        raise click.UsageError("give either --db FILE or --engine spark --parquet DIR")
     settings = settings_from(ctx, **opts).replace(
         dedup_threshold=dedup_threshold, merge_window_days=merge_window_days
     )
     tty = sys.stderr.isatty() if show_progress is None else show_progress
     with progress_display(tty) as callback:
-        result = ingest(
-            paths,
-            db,
-            workers=workers,
-            settings=settings,
-            chunk_size=chunk_size,
-            progress=callback,
-            engine=engine,
-        )
+        if parquet is not None:
+            result = ingest_dataset(
+                paths,
+                parquet,
+                workers=workers,
+                settings=settings,
+                chunk_size=chunk_size,
+                wave=wave,
+                progress=callback,
+            )
+        else:
+            assert db is not None
+            result = ingest(
+                paths,
+                db,
+                workers=workers,
+                settings=settings,
+                chunk_size=chunk_size,
+                progress=callback,
+                engine=engine,
+            )
     if as_json:
         write_json_line(result.to_dict(), sys.stdout)
     else:
@@ -226,10 +264,28 @@ def recode_cmd(
 )
 @click.pass_context
 def dedup_cmd(ctx: click.Context, db: str, threshold: float | None, window: int | None) -> None:
-    """Recompute stories and merged events (e.g. with another threshold or window)."""
+    """Recompute stories and merged events (e.g. with another threshold or window).
+
+    --db may be a Parquet dataset directory: the pass then runs in DuckDB over its files.
+    """
     from ..store import dedup, open_db
+    from ..store.parquet import is_dataset
 
     settings = settings_from(ctx)
+    if is_dataset(db):
+        from ..store.parquet_dedup import dedup_dataset
+
+        stats = dedup_dataset(
+            db,
+            threshold=threshold or settings.dedup_threshold,
+            window_days=settings.merge_window_days if window is None else window,
+            force=True,
+        )
+        assert stats is not None
+        click.echo(
+            f"{stats['stories']} multi-article stories, {stats['merged_events']} merged events"
+        )
+        return
     with closing(open_db(db)) as con:
         stats = dedup(
             con,

@@ -10,8 +10,9 @@ import click
     "--db",
     "db",
     required=True,
-    type=click.Path(dir_okay=False),
-    help="DuckDB database built by `detente ingest` (opened read-only).",
+    type=click.Path(),
+    help="DuckDB database built by `detente ingest`, or a Parquet dataset directory "
+    "(opened read-only).",
 )
 @click.option(
     "--host",

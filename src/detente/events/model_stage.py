@@ -210,7 +210,11 @@ def type_events(
             continue
         event_type = yield_type(sent) if cls == YIELD else cls
         if idx:
-            facts = [i for i in idx if events[i].factual] or idx
+            facts = [i for i in idx if events[i].factual]
+            if not facts:
+                # the rules found the sentence's event negated, hypothetical or future: the
+                # model never turns it into a factual one
+                continue
             best = max(facts, key=lambda i: events[i].evidence.confidence)
             ev = _retype(out[best], event_type, onto)
             out[best] = dataclasses.replace(

@@ -24,7 +24,7 @@ from ..store.writer import Writer, now_iso
 from .coding import coding_inputs
 from .result import IngestResult, Progress
 
-__all__ = ["RunSession", "code_batches", "open_session"]
+__all__ = ["RunSession", "code_batches", "open_session", "settings_record"]
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +113,8 @@ class RunSession:
         )
 
 
-def _settings_record(settings: Settings, **extra: Any) -> dict[str, Any]:
+def settings_record(settings: Settings, **extra: Any) -> dict[str, Any]:
+    """The settings a run records (with what the coding depended on)."""
     record = {f.name: getattr(settings, f.name) for f in dataclasses.fields(settings)}
     # What the coding depended on, so that ``recode`` can tell which articles are up to date.
     record["coding"] = coding_inputs(settings)
@@ -145,7 +146,7 @@ def open_session(
         writer = Writer(con)
         writer.start_run(
             versions={},
-            settings=_settings_record(settings, **record),
+            settings=settings_record(settings, **record),
             inputs=list(inputs),
             workers=workers,
         )

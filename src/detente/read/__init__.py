@@ -8,7 +8,7 @@ the reason. Only a path that does not exist at all raises :class:`~detente.error
 from __future__ import annotations
 
 from .base import make_article, reject
-from .discover import count_inputs, iter_inputs, read_bytes_input, read_paths
+from .discover import count_inputs, iter_inputs, read_bytes_input, read_file_bytes, read_paths
 from .html import read_html
 from .jsonl import read_jsonl_line
 from .text import read_text
@@ -18,6 +18,7 @@ __all__ = [
     "iter_inputs",
     "make_article",
     "read_bytes_input",
+    "read_file_bytes",
     "read_html",
     "read_jsonl_line",
     "read_paths",

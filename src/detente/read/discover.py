@@ -18,7 +18,14 @@ from .html import read_html
 from .jsonl import read_jsonl_line
 from .text import read_text
 
-__all__ = ["count_inputs", "detect_format", "iter_inputs", "read_bytes_input", "read_paths"]
+__all__ = [
+    "count_inputs",
+    "detect_format",
+    "iter_inputs",
+    "read_bytes_input",
+    "read_file_bytes",
+    "read_paths",
+]
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 _SUFFIX_FORMAT = {
@@ -184,16 +191,59 @@ def read_paths(
             yield fill_defaults(art, published, source)
 
 
-def _read_stream(name: str, fmt: str, *, max_bytes: int, **fields: Any) -> Iterator[Article]:
-    opener: Any = gzip.open if name.lower().endswith(".gz") and fmt == "jsonl" else open
+def read_file_bytes(
+    name: str,
+    data: bytes,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    published: str | None = None,
+    source: str | None = None,
+) -> Iterator[Article]:
+    """Read one input file given as its raw bytes, exactly as :func:`read_paths` reads the file.
+
+    What a distributed reader needs: an executor holds a file's bytes (Spark's ``binaryFile``
+    source) rather than a local path. ``.gz`` is decompressed, JSONL and WARC are read record by
+    record (a crawl file may be far larger than one article's limit), ``published`` and
+    ``source`` fill articles that have none.
+    """
+    fields: dict[str, Any] = {"published": published, "source": source}
+    fmt = detect_format(name)
+    if fmt in ("jsonl", "warc"):
+        yield from _read_stream(name, fmt, max_bytes=max_bytes, data=data, **fields)
+        return
+    if name.lower().endswith(".gz"):
+        try:
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as fh:
+                data = _read_limited(fh, max_bytes)  # type: ignore[arg-type]
+        except (OSError, EOFError, zlib.error) as exc:
+            yield reject(name, RejectReason.UNREADABLE, f"cannot read input: {exc}")
+            return
+    for art in read_bytes_input(name, data, max_bytes=max_bytes, **fields):
+        yield fill_defaults(art, published, source)
+
+
+def _open_stream(name: str, fmt: str, data: bytes | None) -> BinaryIO:
+    if data is not None:  # the bytes of the file, read by someone else (a Spark executor)
+        raw: BinaryIO = io.BytesIO(data)
+        if fmt == "jsonl" and name.lower().endswith(".gz"):
+            return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
+        return raw
+    if fmt == "jsonl" and name.lower().endswith(".gz"):
+        return gzip.open(name, "rb")  # type: ignore[return-value]
+    return open(name, "rb")
+
+
+def _read_stream(
+    name: str, fmt: str, *, max_bytes: int, data: bytes | None = None, **fields: Any
+) -> Iterator[Article]:
     try:
         if fmt == "warc":
             from .warc import read_warc
 
-            with open(name, "rb") as fh:
+            with _open_stream(name, fmt, data) as fh:
                 yield from read_warc(name, fh, max_bytes=max_bytes, **fields)
             return
-        with opener(name, "rb") as fh:
+        with _open_stream(name, fmt, data) as fh:
             for lineno, raw in enumerate(fh, 1):
                 if not raw.strip():
                     continue

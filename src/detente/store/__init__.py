@@ -10,7 +10,8 @@ Opening
     migrates an older one (``meta.schema_version``, :data:`SCHEMA_VERSION`). With
     ``read_only=True`` the file must exist and have the current schema; a database being written
     by an ingest cannot be opened (DuckDB allows one writer process) and raises
-    :class:`~detente.errors.StoreError` (code ``E074``). ``connect(path)`` is the read-only form.
+    :class:`~detente.errors.StoreError` (code ``E074``). ``connect(path)`` is the read-only form;
+    it also opens a Parquet dataset directory (:mod:`detente.store.parquet`) as views.
 
 Writing
     :class:`~detente.store.writer.Writer` inserts the rows of coded articles
@@ -67,7 +68,14 @@ __all__ = [
 def connect(path: str | os.PathLike[str]) -> Any:
     """Open a detente database read-only (what queries, the CLI readers and the web app use).
 
+    ``path`` is a DuckDB file or a Parquet dataset directory (written by ``detente ingest
+    --engine spark --parquet DIR``), opened as read-only views with the same tables.
+
     Raises:
         StoreError: the file is missing, not a detente database, or being written.
     """
+    from .parquet import is_dataset, open_dataset
+
+    if is_dataset(path):
+        return open_dataset(path)
     return open_db(path, read_only=True)

@@ -23,7 +23,17 @@ from ..errors import StoreError
 from .rows import NUM_PERM
 from .writer import register
 
-__all__ = ["dedup", "group_stories", "merge_events"]
+__all__ = [
+    "MERGED_SELECT",
+    "SOURCE_SQL",
+    "STORIES_SELECT",
+    "dedup",
+    "find_root",
+    "group_stories",
+    "grouped_sql",
+    "lsh_bands",
+    "merge_events",
+]
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +44,71 @@ SOURCE_SQL = (
     "coalesce(nullif(a.source, ''), nullif(regexp_extract(a.url, '^[a-z]+://([^/]+)', 1), ''), "
     "'(unknown)')"
 )
+
+
+#: The ``stories`` rows from ``articles`` with their ``story_id`` set.
+STORIES_SELECT = (
+    f"SELECT story_id, count(*), count(DISTINCT {SOURCE_SQL}), min(published), max(published), "
+    "arg_min(title, id) FROM articles a GROUP BY story_id"
+)
+
+#: The ``merged_events`` rows from the ``_grouped`` events of :func:`grouped_sql`.
+MERGED_SELECT = """
+            SELECT merged_id, any_value(event), any_value(actor_codes),
+                   any_value(recipient_codes), min(d), max(d), mode(mode), any_value(quad_code),
+                   round(avg(event_scale), 3), mode(cameo), count(*),
+                   count(DISTINCT article_id), count(DISTINCT src), count(DISTINCT story_id),
+                   arg_min(id, id), arg_min(url, id)
+            FROM _grouped GROUP BY merged_id"""
+
+
+def grouped_sql(window_days: int) -> str:
+    """Factual events with their merge group (``merged_id``): chained by date within the window.
+
+    Reads ``events`` and ``articles`` (with ``story_id`` set); shared by the DuckDB store and the
+    Parquet dataset's de-duplication pass.
+    """
+    return f"""
+            WITH f AS (
+                SELECT e.id, e.article_id, e.event, e.actor_codes, e.recipient_codes, e.mode,
+                       e.quad_code, e.event_scale, e.cameo,
+                       coalesce(e.date, a.published) AS d,
+                       {SOURCE_SQL} AS src,
+                       a.story_id, a.url
+                FROM events e JOIN articles a ON a.id = e.article_id
+                WHERE e.factual),
+            g AS (
+                SELECT *, CASE WHEN d - lag(d) OVER w > {int(window_days)} THEN 1 ELSE 0 END
+                          AS brk
+                FROM f WINDOW w AS (PARTITION BY event, actor_codes, recipient_codes
+                                    ORDER BY d NULLS LAST, id)),
+            c AS (
+                SELECT *, sum(brk) OVER (PARTITION BY event, actor_codes, recipient_codes
+                                         ORDER BY d NULLS LAST, id
+                                         ROWS UNBOUNDED PRECEDING) AS grp
+                FROM g)
+            SELECT *, 'm' || substr(md5(event || '|' || actor_codes || '|' || recipient_codes
+                   || '|' || coalesce(CAST(min(d) OVER k AS VARCHAR), '')
+                   || '|' || CAST(d IS NULL AS VARCHAR)), 1, 16) AS merged_id
+            FROM c WINDOW k AS (PARTITION BY event, actor_codes, recipient_codes, grp,
+                                d IS NULL)"""
+
+
+def lsh_bands(threshold: float) -> tuple[int, int]:
+    """The bands and rows per band of the MinHash LSH that proposes story candidates.
+
+    Two signatures are candidates when all hash values of one band are equal; a pass over a
+    Parquet dataset uses the same bands as :func:`group_stories`, so both find the same stories.
+    """
+    from datasketch import MinHashLSH
+
+    lsh = MinHashLSH(threshold=min(threshold, 0.9), num_perm=NUM_PERM)
+    return int(lsh.b), int(lsh.r)
+
+
+def find_root(parent: dict[str, str], x: str) -> str:
+    """The root of ``x`` in a union-find forest (with path compression)."""
+    return _find(parent, x)
 
 
 def _find(parent: dict[str, str], x: str) -> str:
@@ -100,11 +175,7 @@ def group_stories(con: Any, *, threshold: float = 0.8) -> int:
         # Articles without words (no signature) are stories of their own.
         con.execute("UPDATE articles SET story_id = id WHERE story_id IS NULL")
         con.execute("DELETE FROM stories")
-        con.execute(
-            f"INSERT INTO stories SELECT story_id, count(*), count(DISTINCT {SOURCE_SQL}), "
-            "min(published), max(published), arg_min(title, id) FROM articles a "
-            "GROUP BY story_id"
-        )
+        con.execute(f"INSERT INTO stories {STORIES_SELECT}")
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -129,39 +200,8 @@ def merge_events(con: Any, *, window_days: int = 1) -> int:
     try:
         con.execute("DELETE FROM merged_links")
         con.execute("DELETE FROM merged_events")
-        con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE _grouped AS
-            WITH f AS (
-                SELECT e.id, e.article_id, e.event, e.actor_codes, e.recipient_codes, e.mode,
-                       e.quad_code, e.event_scale, e.cameo,
-                       coalesce(e.date, a.published) AS d,
-                       {SOURCE_SQL} AS src,
-                       a.story_id, a.url
-                FROM events e JOIN articles a ON a.id = e.article_id
-                WHERE e.factual),
-            g AS (
-                SELECT *, CASE WHEN d - lag(d) OVER w > {int(window_days)} THEN 1 ELSE 0 END
-                          AS brk
-                FROM f WINDOW w AS (PARTITION BY event, actor_codes, recipient_codes
-                                    ORDER BY d NULLS LAST, id)),
-            c AS (
-                SELECT *, sum(brk) OVER (PARTITION BY event, actor_codes, recipient_codes
-                                         ORDER BY d NULLS LAST, id
-                                         ROWS UNBOUNDED PRECEDING) AS grp
-                FROM g)
-            SELECT *, 'm' || substr(md5(event || '|' || actor_codes || '|' || recipient_codes
-                   || '|' || coalesce(CAST(min(d) OVER k AS VARCHAR), '')
-                   || '|' || CAST(d IS NULL AS VARCHAR)), 1, 16) AS merged_id
-            FROM c WINDOW k AS (PARTITION BY event, actor_codes, recipient_codes, grp,
-                                d IS NULL)""")
-        con.execute("""
-            INSERT INTO merged_events
-            SELECT merged_id, any_value(event), any_value(actor_codes),
-                   any_value(recipient_codes), min(d), max(d), mode(mode), any_value(quad_code),
-                   round(avg(event_scale), 3), mode(cameo), count(*),
-                   count(DISTINCT article_id), count(DISTINCT src), count(DISTINCT story_id),
-                   arg_min(id, id), arg_min(url, id)
-            FROM _grouped GROUP BY merged_id""")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _grouped AS {grouped_sql(window_days)}")
+        con.execute(f"INSERT INTO merged_events {MERGED_SELECT}")
         con.execute("INSERT INTO merged_links SELECT merged_id, id FROM _grouped")
         con.execute("DROP TABLE _grouped")
         con.execute("COMMIT")

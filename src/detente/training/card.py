@@ -39,6 +39,10 @@ def decide_example(
         if p.get(best, 0.0) >= keep_rule_ratio * p[top]:
             return best, "lexicon+model"
         return top, "model"
+    if ex.rule_types:
+        # the rules found the event negated, hypothetical or future: no factual event (as in
+        # the events stage, the model never turns it into a factual one)
+        return None, ""
     if ex.has_actor and p[top] >= threshold and p[top] >= p.get(NONE, 0.0):
         return top, "model"
     return None, ""
