@@ -35,6 +35,7 @@ from .records import Article, ErrorPolicy, Rejected, RejectReason
 
 __all__ = [
     "DEFAULT_STAGES",
+    "SERVICES",
     "STAGES",
     "ErrorPolicy",
     "Pipeline",
@@ -60,6 +61,11 @@ STAGES: dict[str, str] = {
     "quotes": "detente.quotes:QuoteStage",
     "link": "detente.quotes:LinkStage",
 }
+
+#: Service name -> "module:function": what a stage that lists it in ``services`` is given as a
+#: keyword of ``from_settings`` (so that sibling packages need not import each other: the actor
+#: stage gets the world gazetteer of ``detente.geo``).
+SERVICES: dict[str, str] = {"places": "detente.geo:place_country"}
 
 DEFAULT_STAGES: tuple[str, ...] = (
     "clean",
@@ -104,7 +110,11 @@ def build_stage(name: str, settings: Settings) -> Stage:
         ) from None
     module_name, _, cls_name = target.partition(":")
     cls = getattr(importlib.import_module(module_name), cls_name)
-    stage: Stage = cls.from_settings(settings)
+    services = {}
+    for service in getattr(cls, "services", ()):
+        mod, _, func = SERVICES[service].partition(":")
+        services[service] = getattr(importlib.import_module(mod), func)
+    stage: Stage = cls.from_settings(settings, **services)
     return stage
 
 

@@ -37,6 +37,7 @@ from typing import Any
 
 from ..config import Settings
 from ..records import ActorRef, Article, Mention
+from .candidates import PlaceSource
 from .kb import KnowledgeBase, normalise_code, parse_date
 from .loading import load_kb
 from .lookup import kb_stats, lookup
@@ -98,17 +99,29 @@ class ActorStage:
     version = "1"
     requires: tuple[str, ...] = ("doc",)
     assigns: tuple[str, ...] = ("mentions",)
+    #: Services the pipeline passes to ``from_settings`` (``places``: the world gazetteer, which
+    #: this package may not import; see ``detente.pipeline.SERVICES``).
+    services: tuple[str, ...] = ("places",)
 
-    def __init__(self, kb: KnowledgeBase, default_date: str | None = None) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        default_date: str | None = None,
+        places: PlaceSource | None = None,
+    ) -> None:
         self.kb = kb
         self.default_date = default_date
+        self.places = places
         self._resolver: DocResolver | None = None
-        self.version = f"1+kb{len(kb.entries)}.{len(kb.people)}"
+        self.version = f"1+kb{len(kb.entries)}.{len(kb.people)}" + ("+gaz" if places else "")
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> ActorStage:
-        """Build the stage: the knowledge base of ``settings.kb`` plus ``settings.actors_files``."""
-        return cls(load_kb(settings.actors_files, layers=settings.kb), settings.default_date)
+    def from_settings(cls, settings: Settings, places: PlaceSource | None = None) -> ActorStage:
+        """Build the stage: the knowledge base of ``settings.kb`` plus ``settings.actors_files``;
+        ``places`` (a gazetteer look-up for places the knowledge base does not know) is used
+        with the full knowledge base only (``--kb curated`` turns it off)."""
+        kb = load_kb(settings.actors_files, layers=settings.kb)
+        return cls(kb, settings.default_date, places if settings.kb == "full" else None)
 
     def _date(self, article: Article) -> dt.date | None:
         value = article.published or self.default_date
@@ -125,6 +138,6 @@ class ActorStage:
         if doc is None:
             return article
         if self._resolver is None or self._resolver.vocab is not doc.vocab:
-            self._resolver = get_resolver(self.kb, doc.vocab)
+            self._resolver = get_resolver(self.kb, doc.vocab, self.places)
         mentions = self._resolver.resolve_doc(doc, self._date(article), article)
         return article.with_(mentions=tuple(mentions))

@@ -12,7 +12,11 @@ four steps, over a spaCy ``Doc`` (:class:`CandidateFinder`) or over plain text
 3. *Overlaps*: the longest match wins, and a match inside a longer entity is dropped when the
    entity says otherwise ("Jordan" in "Michael Jordan", "Moscow" in "Moscow State University").
 4. *Unknowns*: spaCy ``PERSON`` entities that no name covers become ``name`` parts, misspelt
-   places become fuzzy parts ("Khatmandu"), and unknown ``ORG`` entities ``orgname`` parts.
+   places become fuzzy parts ("Khatmandu"), unknown ``ORG`` entities ``orgname`` parts, and
+   ``GPE``/``LOC`` entities that no name covers but the world gazetteer knows as a city or region
+   (a :data:`PlaceSource`, given by the pipeline) ``place`` parts in the country of their best
+   reading, with the article's countries so far as context. Only words no name, surname or
+   person covers are asked, so a place never outranks a person or organisation.
 
 Example: "Russian Foreign Minister Sergei Lavrov met Nepalese rebels in Khatmandu." gives
 ``country`` "Russian", ``role`` "Foreign Minister", ``person`` "Sergei Lavrov", ``country``
@@ -21,10 +25,12 @@ Example: "Russian Foreign Minister Sergei Lavrov met Nepalese rebels in Khatmand
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .kb import Hit, KnowledgeBase, norm_key, strip_accents
+from .kb import Entry, Hit, KnowledgeBase, norm_key, strip_accents
 
 __all__ = [
     "AGENT",
@@ -39,12 +45,17 @@ __all__ = [
     "SURNAME",
     "CandidateFinder",
     "Part",
+    "PlaceSource",
     "categorise",
     "possessive",
     "text_parts",
 ]
 
 FUZZY_PLACE = 88.0  # rapidfuzz ratio for a misspelt state, capital or place name
+
+#: A gazetteer look-up: (place name, country code -> mentions so far) -> (country code, the
+#: place's canonical name), or None when no city or region has that name.
+PlaceSource = Callable[[str, Mapping[str, int]], "tuple[str, str] | None"]
 
 # Part categories
 COUNTRY, CAPITAL, PLACE, ORG, AGENT, ROLE, PERSON, SURNAME, NAME = (
@@ -167,14 +178,32 @@ def text_parts(kb: KnowledgeBase, text: str) -> list[Part]:
     return parts
 
 
+#: Prepositions after which an unknown ``ORG`` or ``FAC`` entity may be a mislabelled place.
+_IN = frozenset({"in", "near"})
+
+
+def _proper_run(ent: Any) -> Any:
+    """The leading proper name of an entity ("Khanty-Mansiysk" of "Khanty-Mansiysk (Siberia"),
+    or None when it does not start with one."""
+    end = ent.start
+    doc = ent.doc
+    while end < ent.end and (
+        doc[end].pos_ == "PROPN"
+        or (doc[end].text == "-" and end + 1 < ent.end and doc[end + 1].pos_ == "PROPN")
+    ):
+        end += 1
+    return doc[ent.start : end] if end > ent.start else None
+
+
 class CandidateFinder:
     """Finds the candidate parts of a parsed document (matchers compiled once per KB + vocab)."""
 
-    def __init__(self, kb: KnowledgeBase, vocab: Any) -> None:
+    def __init__(self, kb: KnowledgeBase, vocab: Any, places: PlaceSource | None = None) -> None:
         import spacy
         from spacy.matcher import PhraseMatcher
 
         self.kb = kb
+        self.places = places
         make = spacy.blank("en", vocab=vocab).make_doc
         self.matcher = PhraseMatcher(vocab, attr="LOWER")
         lower = set(kb.layer_tokens.values())
@@ -296,15 +325,39 @@ class CandidateFinder:
             kept = [p for p in kept if p not in inner]
             kept.append(Part(begin, last_i + 1, NAME, [], doc[begin : last_i + 1].text))
         covered = {i for p in kept for i in range(p.start, p.end)}
+        context: Counter[str] | None = None  # computed at the first gazetteer look-up
+        names: set[str] = set()
         for ent in doc.ents:
             if any(i in covered for i in range(ent.start, ent.end)):
                 continue
             if ent.label_ in ("GPE", "NORP", "LOC") or (ent.label_ == "ORG" and len(ent) == 1):
                 hit = self._fuzzy_place(ent.text)
+                if hit is None and ent.label_ in ("GPE", "LOC") and self.places is not None:
+                    if context is None:
+                        context, names = self._countries(kept), self._name_words(doc, kept)
+                    if {t.lower_ for t in ent if t.is_alpha} <= names:
+                        continue  # a person's name, not a place
+
+                    hit = self._gazetteer_place(ent, context)
+                    if hit is not None:
+                        kept.append(Part(ent.start, ent.end, PLACE, [hit], ent.text))
+                        continue
                 if hit is not None:
                     cat = categorise(self.kb, hit)
                     kept.append(Part(ent.start, ent.end, cat, [hit], ent.text, fuzzy=True))
-            elif ent.label_ == "ORG":
+            elif ent.label_ in ("ORG", "FAC"):
+                if self.places is not None and ent.start > 0 and doc[ent.start - 1].lower_ in _IN:
+                    # "thwarted in Khanty-Mansiysk (Siberia)" tagged ORG or FAC: its leading
+                    # proper name is a place when the gazetteer knows it.
+                    if context is None:
+                        context, names = self._countries(kept), self._name_words(doc, kept)
+                    run = _proper_run(ent)
+                    hit = self._gazetteer_place(run, context) if run is not None else None
+                    if run is not None and hit is not None:
+                        kept.append(Part(run.start, run.end, PLACE, [hit], run.text))
+                        continue
+                if ent.label_ == "FAC":
+                    continue
                 # An organisation the knowledge base does not know: kept as a mention.
                 words = [t for t in ent if t.pos_ != "DET" and not t.is_space]
                 if words and any(t.pos_ == "PROPN" for t in words):
@@ -312,6 +365,52 @@ class CandidateFinder:
                     kept.append(Part(begin, end, ORGNAME, [], doc[begin:end].text))
         kept.sort(key=lambda p: p.start)
         return kept
+
+    @staticmethod
+    def _name_words(doc: Any, kept: list[Part]) -> set[str]:
+        """Words of the document's person names ("Carly" after "Carly Fiorina" is no French
+        town), and words that start a longer proper name elsewhere in it."""
+        words = {t.lower_ for e in doc.ents if e.label_ == "PERSON" for t in e if t.is_alpha}
+        words |= {t.lower_ for p in kept if p.cat in (PERSON, NAME) for t in doc[p.start : p.end]}
+        words |= {
+            t.lower_
+            for t in doc[:-1]
+            if t.pos_ == "PROPN"
+            and doc[t.i + 1].pos_ == "PROPN"
+            and doc[t.i + 1].ent_type_ in ("", "PERSON")
+            and doc[t.i + 1].text[:1].isupper()
+        }
+        return words
+
+    def _countries(self, parts: list[Part]) -> Counter[str]:
+        """Country codes of the document's known states and places: the gazetteer's context."""
+        out: Counter[str] = Counter()
+        for p in parts:
+            if p.cat in (COUNTRY, CAPITAL, PLACE) and p.hit is not None:
+                code = self.kb.entries[p.hit.target].code
+                if code and len(code) == 3:
+                    out[code] += 1
+        return out
+
+    def _gazetteer_place(self, ent: Any, context: Counter[str]) -> Hit | None:
+        """A place the knowledge base does not know, from the gazetteer (a ``geo:`` entry)."""
+        words = [t for t in ent if t.pos_ != "DET" and not t.is_space]
+        text = ent.doc[words[0].i : words[-1].i + 1].text if words else ""
+        if not text[:1].isupper() or not self.places:
+            return None
+        if text.isupper() and len(text) <= 5:
+            return None  # an acronym ("NRA"), not a place's alternate name
+        found = self.places(text, context)
+        if found is None:
+            return None
+        code, name = found
+        pid = f"geo:{code}:{norm_key(name).replace(' ', '-')}"
+        if pid not in self.kb.entries:
+            # Registered in the knowledge base so that every later step (sentence context,
+            # "rebels in PLACE", location mentions) reads it like a known place.
+            self.kb.entries[pid] = Entry(pid, "place", code, None, name, layer="gazetteer")
+        context[code] += 1
+        return Hit(pid, "place", layer="gazetteer")
 
     def _layer_matches(self, doc: Any) -> list[tuple[str, int, int]]:
         """(key, start, end) of every lower-layer name in ``doc`` (as a LOWER phrase match)."""

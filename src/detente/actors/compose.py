@@ -148,6 +148,10 @@ class Composer:
             # A place inside a phrase gives its country: "rebels in Darfur", "Arkansas governor".
             for part in parts:
                 if part.cat == PLACE and part.hit is not None:
+                    if part.hit.layer == "gazetteer" and part is not parts[-1]:
+                        # A gazetteer town only after the agent ("rebels in Kasese"): as a
+                        # modifier it is more often a scene ("the San Bernardino Christmas party").
+                        continue
                     entry = self.kb.entries[part.hit.target]
                     state = self.kb.state(entry.code or "")
                     if state is not None:

@@ -52,6 +52,7 @@ from .candidates import (
     SURNAME,
     CandidateFinder,
     Part,
+    PlaceSource,
 )
 from .compose import Composer, group_parts, shared_sectors
 from .kb import Entry, Hit, KnowledgeBase, Person, norm_key
@@ -141,10 +142,10 @@ class _Group:
 class DocResolver:
     """Finds and resolves the actor mentions of a parsed article (compiled once per KB + vocab)."""
 
-    def __init__(self, kb: KnowledgeBase, vocab: Any) -> None:
+    def __init__(self, kb: KnowledgeBase, vocab: Any, places: PlaceSource | None = None) -> None:
         self.kb = kb
         self.comp = Composer(kb)
-        self.finder = CandidateFinder(kb, vocab)
+        self.finder = CandidateFinder(kb, vocab, places)
         self.vocab = vocab
         self._names: list[tuple[str, str]] | None = None
         self._sent_start: list[int] = []
@@ -644,13 +645,14 @@ class DocResolver:
 
 
 _lock = threading.Lock()
-_resolvers: dict[tuple[int, int], DocResolver] = {}
+_resolvers: dict[tuple[int, int, int], DocResolver] = {}
 
 
-def get_resolver(kb: KnowledgeBase, vocab: Any) -> DocResolver:
-    """The compiled resolver for ``kb`` and a spaCy vocab (built once per process)."""
-    key = (id(kb), id(vocab))
+def get_resolver(kb: KnowledgeBase, vocab: Any, places: PlaceSource | None = None) -> DocResolver:
+    """The compiled resolver for ``kb``, a spaCy vocab and a gazetteer look-up (built once per
+    process)."""
+    key = (id(kb), id(vocab), id(places))
     with _lock:
         if key not in _resolvers:
-            _resolvers[key] = DocResolver(kb, vocab)
+            _resolvers[key] = DocResolver(kb, vocab, places)
         return _resolvers[key]

@@ -126,6 +126,39 @@ def import_phoenix(folder: str, out: str) -> None:
     )
 
 
+@import_group.command("wikidata")
+@click.argument("dump", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True),
+    help="The actor file to write (YAML, or JSON for *.json); load it with --actors FILE.",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail on the first line that is not a JSON entity (default: skip it with a warning).",
+)
+def import_wikidata(dump: str, out: str, strict: bool) -> None:
+    """Convert a Wikidata JSON dump (DUMP.json[.gz], one entity a line) to --out.
+
+    Keeps states, IGOs, armed groups, political parties and people with positions held (P39)
+    as dated offices; no network access.
+    """
+    from ..actors.importers.phoenix import write_actor_file
+    from ..actors.importers.wikidata import HEADER, convert_dump
+
+    doc, stats = convert_dump(dump, strict=strict)
+    write_actor_file(doc, out, HEADER.format(dump=dump))
+    click.echo(
+        f"{out}: {stats.states} states, {stats.organisations} organisations, {stats.people} "
+        f"people ({stats.offices} offices) from {stats.entities} entities; "
+        f"{stats.bad_lines} bad lines skipped",
+        err=True,
+    )
+
+
 # ---------------------------------------------------------------------- actors unknown
 @actors.command("unknown")
 @click.option(

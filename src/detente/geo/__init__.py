@@ -7,10 +7,12 @@ and assigns ``article.places``; :mod:`detente.geo.gazetteer` is the world gazett
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ..config import Settings
 from ..records import Article
 from .gazetteer import Gazetteer, GeoEntry, load_gazetteer, normalise
-from .resolve import dateline_country, main_country, resolve_places
+from .resolve import best_reading, dateline_country, main_country, resolve_places
 
 __all__ = [
     "Gazetteer",
@@ -20,8 +22,37 @@ __all__ = [
     "load_gazetteer",
     "main_country",
     "normalise",
+    "place_country",
     "resolve_places",
 ]
+
+
+#: A town smaller than this is a reading only when the article names its country ("Carly" is
+#: more often a first name than a French village of 500).
+MIN_TOWN_WITHOUT_CONTEXT = 5000
+
+
+def place_country(name: str, context: Mapping[str, int]) -> tuple[str, str] | None:
+    """The country and canonical name of the city or first-level region ``name`` most likely
+    means given the article's country ``context`` (see :func:`~detente.geo.resolve.best_reading`),
+    or ``None`` when the gazetteer knows no such place, when the name is also a continent,
+    macro-region or country (the actor knowledge base codes those; "Asia" is not the town of
+    Asia in the Philippines), or when the best reading is a small town in a country the article
+    does not name.
+
+    The actor stage calls this (wired by the pipeline) for place entities its knowledge base does
+    not know: "clashes in Kasese" gives Kasese's country (UGA) as a location.
+    """
+    gaz = load_gazetteer()
+    if any(c.feature in ("continent", "region", "country") for c in gaz.candidates(name)):
+        return None
+    entry = best_reading(gaz, name, context)
+    if entry is None:
+        return None
+    small = entry.feature == "city" and entry.population < MIN_TOWN_WITHOUT_CONTEXT
+    if small and not context.get(entry.country):
+        return None
+    return entry.country, entry.name
 
 
 class PlaceStage:

@@ -24,7 +24,7 @@ import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -34,7 +34,7 @@ from .gazetteer import Gazetteer, GeoEntry, normalise
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-__all__ = ["TOPONYM_LABELS", "dateline_country", "main_country", "resolve_places"]
+__all__ = ["TOPONYM_LABELS", "best_reading", "dateline_country", "main_country", "resolve_places"]
 
 TOPONYM_LABELS = frozenset({"GPE", "LOC"})
 #: Entities spaCy often gives place names metonymically ("Washington said"): kept when they are
@@ -205,6 +205,34 @@ def _base_score(entry: GeoEntry) -> float:
     if entry.feature in ("city", "admin1"):
         score += 0.5 * math.log10(entry.population + 10)
     return score + (1.0 if entry.capital else 0.0)
+
+
+def best_reading(
+    gaz: Gazetteer,
+    name: str,
+    context: Mapping[str, int],
+    features: Iterable[str] = ("city", "admin1"),
+) -> GeoEntry | None:
+    """The most likely place called ``name`` among ``features``, scored as :func:`resolve_places`
+    scores a toponym: the prior (feature, population, capital), the share of ``context`` (country
+    code -> mentions in the article) in its country, and its own name over an alternate name.
+
+    Example: ``best_reading(gaz, "Paris", {"USA": 3})`` may give Paris, Texas; with no context,
+    Paris, France.
+    """
+    wanted = set(features)
+    cands = [c for c in gaz.candidates(name) if c.feature in wanted and c.country]
+    if not cands:
+        return None
+    cands = _city_over_region(cands, normalise(name))
+    total = sum(context.values()) or 1
+    key = normalise(name)
+
+    def score(c: GeoEntry) -> float:
+        own = 1.5 if normalise(c.name) == key else 0.0
+        return _base_score(c) + 2.5 * context.get(c.country, 0) / total + own
+
+    return max(cands, key=score)
 
 
 def _context(toponyms: Sequence[_Toponym], article: Article, dateline: str | None) -> Counter[str]:
