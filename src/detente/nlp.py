@@ -2,21 +2,39 @@
 
 The pipeline is loaded by name from what is installed (no downloads, ever) and cached per process,
 so each worker process loads it once.
+
+Relevance gating (issue 18): when the stage is given a *relevance* test, the dependency parser
+runs only on the sentences that can hold an event, a quote or a place. The components before the
+parser (``tok2vec``, ``tagger``) run on the whole text; a rule-based splitter cuts it into
+sentences; each maximal run of relevant sentences is copied out with its ``tok2vec`` tensor and
+parsed (the parser reads the tensor, so it sees the same features as on the whole text); heads,
+labels and sentence starts are written back; then the components after the parser
+(``attribute_ruler``, ``lemmatizer``, ``ner``) run on the whole text again. Tokens, tags, lemmas,
+entities and character offsets are therefore those of the ungated pipeline; the other sentences
+have no dependency arcs (``dep_ == ""``, each token its own head) but keep sentence starts.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from spacy.tokens import Doc
+import numpy
+from spacy.attrs import DEP, HEAD, SENT_START
+from spacy.tokens import Doc, Span
 
 from .config import Settings
 from .errors import NLPError
 from .records import Article
 
-__all__ = ["NLPStage", "load_nlp"]
+__all__ = ["NLPStage", "Relevance", "load_nlp", "sentence_starts"]
+
+#: A relevance test: True when the (unparsed, tagged) sentence must be parsed.
+Relevance = Callable[[Span], bool]
+
+#: Sentence-final punctuation for the cheap splitter (spaCy's ``Sentencizer`` defaults, short).
+_FINAL = frozenset({".", "!", "?", "...", "…", "‼", "⁇", "⁈", "⁉", "。", "？", "！"})
 
 
 @functools.lru_cache(maxsize=4)
@@ -41,19 +59,62 @@ def load_nlp(name: str) -> Any:
     return nlp
 
 
+def sentence_starts(doc: Doc) -> list[int]:
+    """Token indices where a sentence starts, by rule (no model): after final punctuation
+    (and any closing marks after it) and after a line break.
+
+    Coarser than the parser's sentences is safe: gating decides per stretch, and the parser
+    still splits a relevant stretch as it would.
+    """
+    starts = [0] if len(doc) else []
+    seen_final = False
+    for tok in doc:
+        if tok.i == 0:
+            seen_final = tok.text in _FINAL
+            continue
+        prev = doc[tok.i - 1]
+        # A mark after a space opens the next sentence ('. "We'); one glued on closes it ('."').
+        opens = not tok.is_punct or bool(prev.whitespace_) or prev.is_space
+        if seen_final and opens and not tok.is_space:
+            starts.append(tok.i)
+            seen_final = False
+        if tok.text in _FINAL:
+            seen_final = True
+        elif tok.is_space and "\n" in tok.text:
+            seen_final = True
+    return starts
+
+
 class NLPStage:
-    """Parse :attr:`Article.doc_text` into ``article.doc`` (batched with ``nlp.pipe``)."""
+    """Parse :attr:`Article.doc_text` into ``article.doc`` (batched with ``nlp.pipe``).
+
+    Args:
+        model: an installed spaCy English pipeline.
+        batch_size: documents per ``nlp.pipe`` batch.
+        relevance: when given, gate the parser to the sentences it accepts (see the module
+            docstring); ``None`` parses everything.
+    """
 
     name = "nlp"
     version = "1"
     requires: tuple[str, ...] = ("text",)
     assigns: tuple[str, ...] = ("doc",)
 
-    def __init__(self, model: str, batch_size: int = 32) -> None:
+    def __init__(self, model: str, batch_size: int = 32, relevance: Relevance | None = None) -> None:
         self.model = model
         self.batch_size = batch_size
         self.nlp = load_nlp(model)
-        self.version = f"1+{self.nlp.meta.get('name', model)}-{self.nlp.meta.get('version', '')}"
+        self.relevance = relevance
+        names = list(self.nlp.pipe_names)
+        if relevance is not None and "parser" not in names:
+            self.relevance = None  # nothing to gate
+        cut = names.index("parser") if self.relevance is not None else 0
+        self._after = names[cut + 1 :] if self.relevance is not None else []
+        gated = "+gated" if self.relevance is not None else ""
+        meta = self.nlp.meta
+        self.version = f"1+{meta.get('name', model)}-{meta.get('version', '')}{gated}"
+        #: Sentences seen and parsed by the gate since the stage was made (for the benchmark).
+        self.gate_counts = {"sentences": 0, "parsed": 0, "tokens": 0, "parsed_tokens": 0}
 
     @classmethod
     def from_settings(cls, settings: Settings) -> NLPStage:
@@ -71,11 +132,84 @@ class NLPStage:
             if art.title:
                 texts.append(art.doc_text[: art.body_offset])
             texts.append(art.text)
-        docs = iter(self.nlp.pipe(texts, batch_size=self.batch_size))
+        docs = iter(self.parse(texts))
         for art in arts:
             if art.title:
                 title_doc, body_doc = next(docs), next(docs)
-                doc = Doc.from_docs([title_doc, body_doc], ensure_whitespace=False)
+                doc = _join([title_doc, body_doc])
             else:
                 doc = next(docs)
             yield art.with_(doc=doc)
+
+    def parse(self, texts: list[str]) -> list[Doc]:
+        """Run the pipeline over ``texts`` (gated when the stage has a relevance test)."""
+        if self.relevance is None:
+            return list(self.nlp.pipe(texts, batch_size=self.batch_size))
+        docs = list(self.nlp.pipe(texts, batch_size=self.batch_size, disable=["parser", *self._after]))
+        chunks: list[list[tuple[int, int]]] = [self._relevant_runs(doc) for doc in docs]
+        subs = [doc[s:e].as_doc() for doc, runs in zip(docs, chunks, strict=True) for s, e in runs]
+        for sub, (doc, (s, e)) in zip(
+            subs, ((d, r) for d, runs in zip(docs, chunks, strict=True) for r in runs), strict=True
+        ):
+            # Span.as_doc copies the tensor; make sure, as the parser's listener reads it.
+            if doc.tensor.size and sub.tensor.shape[0] != e - s:
+                sub.tensor = doc.tensor[s:e]
+        parsed = iter(self.nlp.get_pipe("parser").pipe(subs, batch_size=self.batch_size))
+        for doc, runs in zip(docs, chunks, strict=True):
+            _write_back(doc, [(s, e, next(parsed)) for s, e in runs])
+        for name in self._after:
+            docs = list(self.nlp.get_pipe(name).pipe(docs, batch_size=self.batch_size))
+        return docs
+
+    def _relevant_runs(self, doc: Doc) -> list[tuple[int, int]]:
+        """Token ranges of maximal runs of relevant sentences; marks every sentence start."""
+        assert self.relevance is not None
+        starts = sentence_starts(doc)
+        bounds = [*starts, len(doc)]
+        runs: list[tuple[int, int]] = []
+        counts = self.gate_counts
+        for s, e in zip(bounds, bounds[1:], strict=False):
+            counts["sentences"] += 1
+            counts["tokens"] += e - s
+            if self.relevance(doc[s:e]):
+                counts["parsed"] += 1
+                counts["parsed_tokens"] += e - s
+                if runs and runs[-1][1] == s:
+                    runs[-1] = (runs[-1][0], e)
+                else:
+                    runs.append((s, e))
+        doc.user_data["detente.sent_starts"] = starts
+        return runs
+
+
+def _write_back(doc: Doc, parsed: list[tuple[int, int, Doc]]) -> None:
+    """Copy heads and labels of the parsed runs into ``doc``; start the other sentences."""
+    starts = doc.user_data.pop("detente.sent_starts", [0] if len(doc) else [])
+    if not len(doc):
+        return
+    if parsed:
+        arr = numpy.zeros((len(doc), 2), dtype="uint64")
+        for s, e, sub in parsed:
+            arr[s:e] = sub.to_array([HEAD, DEP])
+        doc.from_array([HEAD, DEP], arr)
+    sent = doc.to_array([SENT_START]).astype("int64")
+    in_run = numpy.zeros(len(doc), dtype=bool)
+    for s, e, _ in parsed:
+        in_run[s:e] = True
+    for i in starts:
+        if not in_run[i]:
+            sent[i] = 1
+    unparsed = ~in_run
+    sent[unparsed & (sent != 1)] = -1
+    doc.from_array([SENT_START], sent.astype("uint64"))
+
+
+def _join(parts: list[Doc]) -> Doc:
+    """Join documents (title and body) keeping every part's sentence starts."""
+    doc = Doc.from_docs(parts, ensure_whitespace=False)
+    # from_docs recomputes sentence starts from the arcs, which drops those of unparsed
+    # sentences; put every part's starts back.
+    sent = numpy.concatenate([p.to_array([SENT_START]).astype("int64") for p in parts if len(p)])
+    if len(sent) == len(doc) and (doc.to_array([SENT_START]).astype("int64") != sent).any():
+        doc.from_array([SENT_START], sent.astype("uint64"))
+    return doc
