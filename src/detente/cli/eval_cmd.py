@@ -27,6 +27,12 @@ from .app import settings_from
     type=click.Choice(["full", "curated"]),
     help="Actor knowledge: full (curated, then the Phoenix layer; default) or curated.",
 )
+@click.option(
+    "--gating/--no-gating",
+    "gating",
+    default=None,
+    help="Parse only the sentences that can hold an event, quote or place (default: on).",
+)
 @click.pass_context
 def eval_(
     ctx: click.Context,
@@ -36,9 +42,10 @@ def eval_(
     as_json: bool,
     model: str | None,
     kb: str | None,
+    gating: bool | None,
 ) -> None:
     """Score KIND (extraction, actors, events, quotes) on the gold set at --gold."""
-    settings = settings_from(ctx, model=model, kb=kb)
+    settings = settings_from(ctx, model=model, kb=kb, gating=gating)
     result = run_eval(kind, gold, settings, limit=limit)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))
