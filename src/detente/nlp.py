@@ -60,28 +60,36 @@ def load_nlp(name: str) -> Any:
 
 
 def sentence_starts(doc: Doc) -> list[int]:
-    """Token indices where a sentence starts, by rule (no model): after final punctuation
-    (and any closing marks after it) and after a line break.
+    """Token indices where a sentence surely starts, by rule (no model).
 
-    Coarser than the parser's sentences is safe: gating decides per stretch, and the parser
-    still splits a relevant stretch as it would.
+    A sentence ends at final punctuation (and any closing marks glued to it) followed by a
+    space, when the next word starts with a capital letter or a digit (after any opening mark).
+    Line breaks alone do not split: a live blog's "11:05 a.m." before "Donald Trump says" is
+    one sentence to the parser. Coarser than the parser's sentences is safe: gating decides
+    per stretch, and the parser still splits a relevant stretch as it would.
     """
     starts = [0] if len(doc) else []
-    seen_final = False
-    for tok in doc:
-        if tok.i == 0:
-            seen_final = tok.text in _FINAL
+    n = len(doc)
+    i = 0
+    while i < n:
+        tok = doc[i]
+        if tok.text not in _FINAL:
+            i += 1
             continue
-        prev = doc[tok.i - 1]
-        # A mark after a space opens the next sentence ('. "We'); one glued on closes it ('."').
-        opens = not tok.is_punct or bool(prev.whitespace_) or prev.is_space
-        if seen_final and opens and not tok.is_space:
-            starts.append(tok.i)
-            seen_final = False
-        if tok.text in _FINAL:
-            seen_final = True
-        elif tok.is_space and "\n" in tok.text:
-            seen_final = True
+        j = i
+        # Closing marks glued to the final punctuation ('."', '.)') stay in the sentence.
+        while j + 1 < n and doc[j + 1].is_punct and not doc[j].whitespace_:
+            j += 1
+        k = j + 1
+        while k < n and doc[k].is_space:
+            k += 1
+        if k < n and (doc[j].whitespace_ or doc[j + 1].is_space):
+            first = k
+            while first < n and doc[first].is_punct and first - k < 2:
+                first += 1
+            if first < n and doc[first].text[:1].isupper() or first < n and doc[first].is_digit:
+                starts.append(k)
+        i = j + 1
     return starts
 
 
@@ -100,7 +108,9 @@ class NLPStage:
     requires: tuple[str, ...] = ("text",)
     assigns: tuple[str, ...] = ("doc",)
 
-    def __init__(self, model: str, batch_size: int = 32, relevance: Relevance | None = None) -> None:
+    def __init__(
+        self, model: str, batch_size: int = 32, relevance: Relevance | None = None
+    ) -> None:
         self.model = model
         self.batch_size = batch_size
         self.nlp = load_nlp(model)
@@ -145,7 +155,9 @@ class NLPStage:
         """Run the pipeline over ``texts`` (gated when the stage has a relevance test)."""
         if self.relevance is None:
             return list(self.nlp.pipe(texts, batch_size=self.batch_size))
-        docs = list(self.nlp.pipe(texts, batch_size=self.batch_size, disable=["parser", *self._after]))
+        docs = list(
+            self.nlp.pipe(texts, batch_size=self.batch_size, disable=["parser", *self._after])
+        )
         chunks: list[list[tuple[int, int]]] = [self._relevant_runs(doc) for doc in docs]
         subs = [doc[s:e].as_doc() for doc, runs in zip(docs, chunks, strict=True) for s, e in runs]
         for sub, (doc, (s, e)) in zip(
