@@ -45,7 +45,9 @@ def test_prescan_cues(scan: RelevanceScan, text: str, relevant: bool) -> None:
 
 def test_sentence_starts_need_a_capital_after_a_space() -> None:
     nlp = load_nlp(DEFAULT_MODEL)
-    doc = nlp.make_doc('It rained. "We stay," he said.\n\n10 a.m.\n\nSen. Ada Voss (Vt.) had left. End.')
+    doc = nlp.make_doc(
+        'It rained. "We stay," he said.\n\n10 a.m.\n\nSen. Ada Voss (Vt.) had left. End.'
+    )
     starts = [doc[i].text for i in sentence_starts(doc)]
     assert starts == ["It", '"', "10", "End"]
 

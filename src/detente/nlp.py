@@ -17,8 +17,9 @@ have no dependency arcs (``dep_ == ""``, each token its own head) but keep sente
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, cast
 
 import numpy
 from spacy.attrs import DEP, HEAD, SENT_START
@@ -87,7 +88,7 @@ def sentence_starts(doc: Doc) -> list[int]:
             first = k
             while first < n and doc[first].is_punct and first - k < 2:
                 first += 1
-            if first < n and doc[first].text[:1].isupper() or first < n and doc[first].is_digit:
+            if first < n and (doc[first].text[:1].isupper() or doc[first].is_digit):
                 starts.append(k)
         i = j + 1
     return starts
@@ -158,29 +159,25 @@ class NLPStage:
         docs = list(
             self.nlp.pipe(texts, batch_size=self.batch_size, disable=["parser", *self._after])
         )
-        chunks: list[list[tuple[int, int]]] = [self._relevant_runs(doc) for doc in docs]
+        cuts = [self._relevant_runs(doc) for doc in docs]
+        chunks = [runs for _, runs in cuts]
+        # Span.as_doc copies the tok2vec tensor, which the parser's listener reads.
         subs = [doc[s:e].as_doc() for doc, runs in zip(docs, chunks, strict=True) for s, e in runs]
-        for sub, (doc, (s, e)) in zip(
-            subs, ((d, r) for d, runs in zip(docs, chunks, strict=True) for r in runs), strict=True
-        ):
-            # Span.as_doc copies the tensor; make sure, as the parser's listener reads it.
-            if doc.tensor.size and sub.tensor.shape[0] != e - s:
-                sub.tensor = doc.tensor[s:e]
         parsed = iter(self.nlp.get_pipe("parser").pipe(subs, batch_size=self.batch_size))
-        for doc, runs in zip(docs, chunks, strict=True):
-            _write_back(doc, [(s, e, next(parsed)) for s, e in runs])
+        for doc, (starts, runs) in zip(docs, cuts, strict=True):
+            _write_back(doc, starts, [(s, e, next(parsed)) for s, e in runs])
         for name in self._after:
             docs = list(self.nlp.get_pipe(name).pipe(docs, batch_size=self.batch_size))
         return docs
 
-    def _relevant_runs(self, doc: Doc) -> list[tuple[int, int]]:
-        """Token ranges of maximal runs of relevant sentences; marks every sentence start."""
+    def _relevant_runs(self, doc: Doc) -> tuple[list[int], list[tuple[int, int]]]:
+        """The pre-split's sentence starts and the token ranges of maximal relevant runs."""
         assert self.relevance is not None
         starts = sentence_starts(doc)
         bounds = [*starts, len(doc)]
         runs: list[tuple[int, int]] = []
         counts = self.gate_counts
-        for s, e in zip(bounds, bounds[1:], strict=False):
+        for s, e in itertools.pairwise(bounds):
             counts["sentences"] += 1
             counts["tokens"] += e - s
             if self.relevance(doc[s:e]):
@@ -190,20 +187,18 @@ class NLPStage:
                     runs[-1] = (runs[-1][0], e)
                 else:
                     runs.append((s, e))
-        doc.user_data["detente.sent_starts"] = starts
-        return runs
+        return starts, runs
 
 
-def _write_back(doc: Doc, parsed: list[tuple[int, int, Doc]]) -> None:
+def _write_back(doc: Doc, starts: list[int], parsed: list[tuple[int, int, Doc]]) -> None:
     """Copy heads and labels of the parsed runs into ``doc``; start the other sentences."""
-    starts = doc.user_data.pop("detente.sent_starts", [0] if len(doc) else [])
     if not len(doc):
         return
     if parsed:
         arr = numpy.zeros((len(doc), 2), dtype="uint64")
         for s, e, sub in parsed:
             arr[s:e] = sub.to_array([HEAD, DEP])
-        doc.from_array([HEAD, DEP], arr)
+        doc.from_array([HEAD, DEP], cast(Any, arr))
     sent = doc.to_array([SENT_START]).astype("int64")
     in_run = numpy.zeros(len(doc), dtype=bool)
     for s, e, _ in parsed:
@@ -213,7 +208,7 @@ def _write_back(doc: Doc, parsed: list[tuple[int, int, Doc]]) -> None:
             sent[i] = 1
     unparsed = ~in_run
     sent[unparsed & (sent != 1)] = -1
-    doc.from_array([SENT_START], sent.astype("uint64"))
+    doc.from_array([SENT_START], cast(Any, sent.astype("uint64")))
 
 
 def _join(parts: list[Doc]) -> Doc:
@@ -223,5 +218,5 @@ def _join(parts: list[Doc]) -> Doc:
     # sentences; put every part's starts back.
     sent = numpy.concatenate([p.to_array([SENT_START]).astype("int64") for p in parts if len(p)])
     if len(sent) == len(doc) and (doc.to_array([SENT_START]).astype("int64") != sent).any():
-        doc.from_array([SENT_START], sent.astype("uint64"))
+        doc.from_array([SENT_START], cast(Any, sent.astype("uint64")))
     return doc
