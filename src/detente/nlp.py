@@ -34,8 +34,12 @@ __all__ = ["NLPStage", "Relevance", "load_nlp", "sentence_starts"]
 #: A relevance test: True when the (unparsed, tagged) sentence must be parsed.
 Relevance = Callable[[Span], bool]
 
-#: Sentence-final punctuation for the cheap splitter (spaCy's ``Sentencizer`` defaults, short).
-_FINAL = frozenset({".", "!", "?", "...", "…", "‼", "⁇", "⁈", "⁉", "。", "？", "！"})
+#: Sentence-final punctuation for the cheap splitter. Not the ellipsis: it mostly marks a cut
+#: inside a quotation, where the parser does not end the sentence.
+_FINAL = frozenset({".", "!", "?", "‼", "⁇", "⁈", "⁉", "。", "？", "！"})
+#: An unparsed stretch between two parsed runs shorter than this many tokens is parsed too: a
+#: run that starts or ends mid-paragraph can be split by the parser where the whole text is not.
+_MIN_GAP = 12
 
 
 @functools.lru_cache(maxsize=4)
@@ -181,12 +185,12 @@ class NLPStage:
             counts["sentences"] += 1
             counts["tokens"] += e - s
             if self.relevance(doc[s:e]):
-                counts["parsed"] += 1
-                counts["parsed_tokens"] += e - s
-                if runs and runs[-1][1] == s:
+                if runs and s - runs[-1][1] < _MIN_GAP:
                     runs[-1] = (runs[-1][0], e)
                 else:
                     runs.append((s, e))
+        counts["parsed_tokens"] += sum(e - s for s, e in runs)
+        counts["parsed"] += sum(1 for s in starts if any(a <= s < b for a, b in runs))
         return starts, runs
 
 
