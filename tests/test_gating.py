@@ -84,6 +84,17 @@ def test_gated_doc_matches_ungated_on_relevant_sentences() -> None:
     assert gate.gate_counts["parsed"] == len(parsed)
 
 
+def test_a_mostly_relevant_doc_is_parsed_whole_and_equal() -> None:
+    plain = NLPStage(DEFAULT_MODEL).parse([TEXT])[0]
+    gate = NLPStage(DEFAULT_MODEL, relevance=lambda s: True)
+    gated = gate.parse([TEXT])[0]
+    assert [
+        (t.text, t.tag_, t.dep_, t.head.i, t.lemma_, t.ent_iob_, t.ent_type_) for t in gated
+    ] == [(t.text, t.tag_, t.dep_, t.head.i, t.lemma_, t.ent_iob_, t.ent_type_) for t in plain]
+    assert [(s.start, s.end) for s in gated.sents] == [(s.start, s.end) for s in plain.sents]
+    assert gate.gate_counts["parsed_tokens"] == gate.gate_counts["tokens"] == len(plain)
+
+
 def test_no_gating_setting_builds_an_ungated_stage() -> None:
     from detente.gating import GatedNLPStage
 

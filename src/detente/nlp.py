@@ -40,6 +40,8 @@ _FINAL = frozenset({".", "!", "?", "‼", "⁇", "⁈", "⁉", "。", "？", "�
 #: An unparsed stretch between two parsed runs shorter than this many tokens is parsed too: a
 #: run that starts or ends mid-paragraph can be split by the parser where the whole text is not.
 _MIN_GAP = 12
+#: Parse a document whole when its relevant runs cover at least this share of its tokens.
+_WHOLE = 0.9
 
 
 @functools.lru_cache(maxsize=4)
@@ -164,11 +166,30 @@ class NLPStage:
             self.nlp.pipe(texts, batch_size=self.batch_size, disable=["parser", *self._after])
         )
         cuts = [self._relevant_runs(doc) for doc in docs]
-        chunks = [runs for _, runs in cuts]
+        # A document whose relevant runs cover nearly all of it is parsed whole and in place:
+        # copying the runs out would cost more than the few tokens it saves.
+        whole = [
+            sum(e - s for s, e in runs) >= _WHOLE * len(doc)
+            for doc, (_, runs) in zip(docs, cuts, strict=True)
+        ]
         # Span.as_doc copies the tok2vec tensor, which the parser's listener reads.
-        subs = [doc[s:e].as_doc() for doc, runs in zip(docs, chunks, strict=True) for s, e in runs]
+        subs = [
+            sub
+            for doc, (_, runs), full in zip(docs, cuts, whole, strict=True)
+            for sub in ([doc] if full else [doc[s:e].as_doc() for s, e in runs])
+        ]
         parsed = iter(self.nlp.get_pipe("parser").pipe(subs, batch_size=self.batch_size))
-        for doc, (starts, runs) in zip(docs, cuts, strict=True):
+        for doc, (starts, runs), full in zip(docs, cuts, whole, strict=True):
+            counts = self.gate_counts
+            counts["sentences"] += len(starts)
+            counts["tokens"] += len(doc)
+            if full:
+                next(parsed)
+                counts["parsed"] += len(starts)
+                counts["parsed_tokens"] += len(doc)
+                continue
+            counts["parsed_tokens"] += sum(e - s for s, e in runs)
+            counts["parsed"] += sum(1 for s in starts if any(a <= s < b for a, b in runs))
             _write_back(doc, starts, [(s, e, next(parsed)) for s, e in runs])
         for name in self._after:
             docs = list(self.nlp.get_pipe(name).pipe(docs, batch_size=self.batch_size))
@@ -180,17 +201,12 @@ class NLPStage:
         starts = sentence_starts(doc)
         bounds = [*starts, len(doc)]
         runs: list[tuple[int, int]] = []
-        counts = self.gate_counts
         for s, e in itertools.pairwise(bounds):
-            counts["sentences"] += 1
-            counts["tokens"] += e - s
             if self.relevance(doc[s:e]):
                 if runs and s - runs[-1][1] < _MIN_GAP:
                     runs[-1] = (runs[-1][0], e)
                 else:
                     runs.append((s, e))
-        counts["parsed_tokens"] += sum(e - s for s, e in runs)
-        counts["parsed"] += sum(1 for s in starts if any(a <= s < b for a, b in runs))
         return starts, runs
 
 
