@@ -94,7 +94,7 @@ def stage_table(files: list[Path], settings: Any, *, warmup: int = 5) -> dict[st
     from detente.api import get_pipeline
     from detente.nlp import load_nlp
     from detente.read import read_paths
-    from detente.store import ingest
+    from detente.ingest import ingest
 
     get_pipeline(settings)
     seconds: dict[str, float] = {}
