@@ -88,7 +88,7 @@ class _PartClock:
 
 @contextmanager
 def _timed_parts(clock: _PartClock) -> Iterator[None]:
-    """Wrap the functions :func:`detente.ingest.ingest` calls for coding, writing and de-duplication.
+    """Wrap the functions :func:`detente.ingest.ingest` calls: coding, writing, de-duplication.
 
     The benchmark patches module attributes rather than the library, so ``ingest`` runs its own
     code path unchanged.

@@ -102,3 +102,17 @@ def test_no_gating_setting_builds_an_ungated_stage() -> None:
     stage = GatedNLPStage.from_settings(Settings())
     assert stage.relevance is build_scan(Settings())
     assert stage.version.endswith("+gated")
+
+
+def test_no_gating_flag_reaches_the_settings() -> None:
+    import click
+
+    from detente.cli import main
+    from detente.cli.app import settings_from
+
+    code = main.commands["code"]
+    assert "gating" in {p.name for p in code.params}
+    ctx = click.Context(main, obj={})
+    assert settings_from(ctx, gating=False).gating is False
+    assert settings_from(ctx).gating is True
+    assert "gating" in {p.name for p in main.commands["eval"].params}
