@@ -92,9 +92,9 @@ def _pass(
 def stage_table(files: list[Path], settings: Any, *, warmup: int = 5) -> dict[str, Any]:
     """Time every step over ``files``; return seconds, shares of the total and articles/s."""
     from detente.api import get_pipeline
+    from detente.ingest import ingest
     from detente.nlp import load_nlp
     from detente.read import read_paths
-    from detente.store import ingest
 
     get_pipeline(settings)
     seconds: dict[str, float] = {}

@@ -320,6 +320,7 @@ def _header(args: argparse.Namespace, argv: list[str] | None, settings: Any) -> 
         "workers": 1,
         "model": settings.model,
         "batch_size": settings.batch_size,
+        "gating": settings.gating,
         "machine": _machine(),
         "uptime_at_start": _uptime(),
         "packages": _versions(),
@@ -341,6 +342,8 @@ def _save(result: dict[str, Any], suffix: str, args: argparse.Namespace) -> None
         return
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    if getattr(args, "no_gating", False):
+        suffix += "-nogating"
     path = RESULTS / f"throughput-{stamp}-w1-{suffix}.json"
     path.write_text(json.dumps(result, indent=2) + "\n", "utf-8")
     result["saved_to"] = str(path.relative_to(ROOT))
@@ -354,6 +357,8 @@ def _modes(args: argparse.Namespace, argv: list[str] | None) -> int:
     from detente.config import load_settings
 
     settings = load_settings()
+    if args.no_gating:
+        settings = settings.replace(gating=False)
     if args.interleave:
         result = {"benchmark": "throughput-interleave", **_header(args, argv, settings)}
 
@@ -456,6 +461,11 @@ def main(argv: list[str] | None = None) -> int:
         "--interleave",
         action="store_true",
         help="bare and detente on the same batches, alternating; median ratio and IQR",
+    )
+    parser.add_argument(
+        "--no-gating",
+        action="store_true",
+        help="parse every sentence (--interleave, --stages): the ratio without relevance gating",
     )
     parser.add_argument("--batch", type=int, default=20, help="articles per interleaved batch")
     parser.add_argument(

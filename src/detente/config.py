@@ -37,6 +37,7 @@ class Settings:
     lexicon_files: tuple[str, ...] = ()
     quotes_files: tuple[str, ...] = ()
     batch_size: int = 32
+    gating: bool = True
     dedup_threshold: float = 0.8
     merge_window_days: int = 1
     event_model: str | None = None  # a learned event-type model's directory (None: the shipped one)

@@ -53,7 +53,7 @@ READER_ASSIGNS = frozenset({"text", "title", "raw_text", "published", "source", 
 STAGES: dict[str, str] = {
     "clean": "detente.clean:CleanStage",
     "language": "detente.language:LanguageStage",
-    "nlp": "detente.nlp:NLPStage",
+    "nlp": "detente.gating:GatedNLPStage",
     "actors": "detente.actors:ActorStage",
     "places": "detente.geo:PlaceStage",
     "locations": "detente.geo.locate:LocationStage",

@@ -59,6 +59,7 @@ def strip_accents(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def norm_key(text: str) -> str:
     """Normalise a name for dictionary look-up: accents, apostrophes, case, spacing, "the"."""
     key = strip_accents(text).translate(_APOSTROPHES).casefold().strip()

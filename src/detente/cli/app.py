@@ -108,6 +108,12 @@ def settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
             help="Actor knowledge: full (curated, then the Phoenix layer; default) or curated.",
         ),
         click.option(
+            "--gating/--no-gating",
+            "gating",
+            default=None,
+            help="Parse only the sentences that can hold an event, quote or place (default: on).",
+        ),
+        click.option(
             "--boilerplate",
             "boilerplate_files",
             multiple=True,
@@ -161,6 +167,7 @@ def settings_from(ctx: click.Context, **opts: Any) -> Settings:
         "model": "model",
         "actors_files": "actors_files",
         "kb": "kb",
+        "gating": "gating",
         "boilerplate_files": "boilerplate_files",
         "lexicon_files": "lexicon_files",
         "quotes_files": "quotes_files",

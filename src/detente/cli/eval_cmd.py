@@ -48,6 +48,12 @@ from .app import settings_from
     type=click.IntRange(min=2),
     help="events only: cross-validate the learned event-type model on K folds of --gold.",
 )
+@click.option(
+    "--gating/--no-gating",
+    "gating",
+    default=None,
+    help="Parse only the sentences that can hold an event, quote or place (default: on).",
+)
 @click.pass_context
 def eval_(
     ctx: click.Context,
@@ -60,10 +66,16 @@ def eval_(
     event_model: str | None,
     no_event_model: bool | None,
     cv: int | None,
+    gating: bool | None,
 ) -> None:
     """Score KIND (extraction, actors, events, quotes, geo) on the gold set at --gold."""
     settings = settings_from(
-        ctx, model=model, kb=kb, event_model=event_model, no_event_model=no_event_model
+        ctx,
+        model=model,
+        kb=kb,
+        event_model=event_model,
+        no_event_model=no_event_model,
+        gating=gating,
     )
     if cv is not None:
         if kind != "events":

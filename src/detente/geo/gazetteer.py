@@ -32,6 +32,7 @@ import re
 import threading
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
@@ -107,6 +108,11 @@ class Gazetteer:
     def candidates(self, name: str) -> list[GeoEntry]:
         """Every place called ``name`` (countries, regions and cities), in no particular order."""
         return [self.entries[i] for i in self._index.get(normalise(name), ())]
+
+    def names(self) -> Iterator[str]:
+        """Every normalised place name and demonym (for the NLP stage's relevance pre-scan)."""
+        yield from self._index
+        yield from self._demonyms
 
     def demonym(self, word: str) -> GeoEntry | None:
         """The country whose nationality adjective or demonym ``word`` is ("Turkish" → TUR)."""
