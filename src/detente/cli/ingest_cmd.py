@@ -16,6 +16,30 @@ from .progress import progress_display
 __all__ = ["dedup_cmd", "ingest_cmd", "recode_cmd"]
 
 
+# Options that ingest and recode share: how the coding is spread and shown.
+_WORKERS = click.option(
+    "--workers",
+    "-j",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Worker processes, each loading spaCy once (0: one per core).",
+)
+_CHUNK_SIZE = click.option(
+    "--chunk-size",
+    type=click.IntRange(min=1),
+    default=16,
+    show_default=True,
+    help="Articles per chunk (one transaction each).",
+)
+_PROGRESS = click.option(
+    "--progress/--no-progress",
+    "show_progress",
+    default=None,
+    help="Live progress bar (default: on a terminal; log lines otherwise).",
+)
+
+
 @click.command("ingest")
 @click.argument("paths", nargs=-1, required=True)
 @click.option(
@@ -39,21 +63,8 @@ __all__ = ["dedup_cmd", "ingest_cmd", "recode_cmd"]
     show_default=True,
     help="With --parquet: input files per commit (a killed run redoes at most one wave).",
 )
-@click.option(
-    "--workers",
-    "-j",
-    type=click.IntRange(min=0),
-    default=0,
-    show_default=True,
-    help="Worker processes, each loading spaCy once (0: one per core).",
-)
-@click.option(
-    "--chunk-size",
-    type=click.IntRange(min=1),
-    default=16,
-    show_default=True,
-    help="Articles per chunk (one transaction each).",
-)
+@_WORKERS
+@_CHUNK_SIZE
 @click.option(
     "--dedup-threshold",
     type=click.FloatRange(0.0, 1.0, min_open=True),
@@ -72,12 +83,7 @@ __all__ = ["dedup_cmd", "ingest_cmd", "recode_cmd"]
     show_default=True,
     help="local: worker processes; spark: Apache Spark.",
 )
-@click.option(
-    "--progress/--no-progress",
-    "show_progress",
-    default=None,
-    help="Live progress bar (default: on a terminal; log lines otherwise).",
-)
+@_PROGRESS
 @json_option
 @settings_options
 @click.pass_context
@@ -185,27 +191,9 @@ def ingest_cmd(
 @click.option("--model", "model", metavar="NAME", help="Installed spaCy English pipeline to use.")
 @click.option("--since", callback=date_type, metavar="YYYY-MM-DD", help="Published on or after.")
 @click.option("--until", callback=date_type, metavar="YYYY-MM-DD", help="Published on or before.")
-@click.option(
-    "--workers",
-    "-j",
-    type=click.IntRange(min=0),
-    default=0,
-    show_default=True,
-    help="Worker processes, each loading spaCy once (0: one per core).",
-)
-@click.option(
-    "--chunk-size",
-    type=click.IntRange(min=1),
-    default=16,
-    show_default=True,
-    help="Articles per chunk (one transaction each).",
-)
-@click.option(
-    "--progress/--no-progress",
-    "show_progress",
-    default=None,
-    help="Live progress bar (default: on a terminal; log lines otherwise).",
-)
+@_WORKERS
+@_CHUNK_SIZE
+@_PROGRESS
 @json_option
 @click.pass_context
 def recode_cmd(

@@ -17,7 +17,6 @@ Definition (documented in docs/actors.md):
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ from ..errors import EvalError
 from ..pipeline import Pipeline
 from ..read import make_article
 from ..records import Article, Mention
+from .gold import read_jsonl
 
 __all__ = ["score"]
 
@@ -55,18 +55,7 @@ SECTORS = frozenset(
 
 
 def _read(gold: Path, limit: int | None) -> list[dict[str, Any]]:
-    path = gold if gold.is_file() else gold / "plover-gsr-dev.jsonl"
-    records = []
-    try:
-        with path.open(encoding="utf-8") as fh:
-            for line in fh:
-                if line.strip():
-                    records.append(json.loads(line))
-                    if limit and len(records) >= limit:
-                        break
-    except (OSError, json.JSONDecodeError) as exc:
-        raise EvalError(f"cannot read gold set {path}: {exc}", code="E083") from exc
-    return records
+    return read_jsonl(gold, "plover-gsr-dev.jsonl", limit)
 
 
 def _actors(record: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:

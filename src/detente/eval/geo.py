@@ -16,7 +16,6 @@ Definition (documented in docs/geo.md):
 
 from __future__ import annotations
 
-import json
 import math
 import statistics
 from collections import defaultdict
@@ -29,6 +28,7 @@ from ..geo.gazetteer import normalise
 from ..pipeline import Pipeline
 from ..read import make_article
 from ..records import Article, Place
+from .gold import read_jsonl
 
 __all__ = ["RADIUS_KM", "haversine_km", "score"]
 
@@ -52,18 +52,7 @@ def _key(text: str) -> str:
 
 
 def _read(gold: Path, limit: int | None) -> list[dict[str, Any]]:
-    path = gold if gold.is_file() else gold / "geowebnews.jsonl"
-    records: list[dict[str, Any]] = []
-    try:
-        with path.open(encoding="utf-8") as fh:
-            for line in fh:
-                if line.strip():
-                    records.append(json.loads(line))
-                    if limit and len(records) >= limit:
-                        break
-    except (OSError, json.JSONDecodeError) as exc:
-        raise EvalError(f"cannot read gold set {path}: {exc}", code="E083") from exc
-    return records
+    return read_jsonl(gold, "geowebnews.jsonl", limit)
 
 
 def _nearest(places: list[Place], key: str, start: int) -> Place | None:
