@@ -34,6 +34,7 @@ from typing import Any
 
 import yaml
 
+from ..cache import cache_dir
 from ..errors import ActorError
 from . import kb as kb_module
 from .kb import Builder, KnowledgeBase
@@ -95,16 +96,8 @@ def _curated(extra_files: tuple[str, ...]) -> KnowledgeBase:
 
 
 def _cache_dir() -> Path | None:
-    """``$DETENTE_CACHE_DIR/kb``, else the user cache directory; ``DETENTE_CACHE_DIR=""`` (empty)
-    turns the disk cache off."""
-    env = os.environ.get("DETENTE_CACHE_DIR")
-    if env is not None:
-        return Path(env) / "kb" if env else None
-    try:
-        import platformdirs
-    except ImportError:  # pragma: no cover - platformdirs is a dependency
-        return None
-    return Path(platformdirs.user_cache_dir("detente", appauthor=False)) / "kb"
+    """``kb`` in the detente cache folder (:func:`detente.cache.cache_dir`), or None when off."""
+    return cache_dir("kb")
 
 
 def _cached(name: str, raw: bytes, build: Callable[[], KnowledgeBase]) -> KnowledgeBase:

@@ -40,6 +40,7 @@ from typing import Any
 
 import yaml
 
+from ..cache import cache_dir
 from ..errors import ConfigError
 
 __all__ = ["FEATURES", "Gazetteer", "GeoEntry", "load_gazetteer", "load_places", "normalise"]
@@ -395,12 +396,8 @@ def build_gazetteer() -> Gazetteer:
 
 
 def _cache_file(key: str) -> Path | None:
-    try:
-        import platformdirs
-
-        return Path(platformdirs.user_cache_dir("detente")) / f"gazetteer-{key}.pickle"
-    except Exception:  # why: no usable cache directory only means building in memory
-        return None
+    folder = cache_dir("geo")
+    return None if folder is None else folder / f"gazetteer-{key}.pickle"
 
 
 def load_gazetteer() -> Gazetteer:
