@@ -75,6 +75,35 @@ def _check_date(_ctx: click.Context, _param: click.Parameter, value: str | None)
 date_type = _check_date
 
 
+#: Options that the coding commands share with ``detente eval`` and ``detente recode``.
+kb_option = click.option(
+    "--kb",
+    "kb",
+    type=click.Choice(["full", "curated"]),
+    help="Actor knowledge: full (curated, then the Phoenix layer; default) or curated.",
+)
+gating_option = click.option(
+    "--gating/--no-gating",
+    "gating",
+    default=None,
+    help="Parse only the sentences that can hold an event, quote or place (default: on).",
+)
+event_model_option = click.option(
+    "--event-model",
+    "event_model",
+    type=click.Path(exists=True, file_okay=False),
+    metavar="DIR",
+    help="A learned event-type model directory (from `detente train events`).",
+)
+no_event_model_option = click.option(
+    "--no-event-model",
+    "no_event_model",
+    is_flag=True,
+    default=None,
+    help="Decide event types by the trigger lexicon alone (no learned model).",
+)
+
+
 def settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Add the options every coding command shares (--date, --source, --model, --actors, ...)."""
     opts = [
@@ -101,18 +130,8 @@ def settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
             type=click.Path(exists=True, dir_okay=False),
             help="Extra actor dictionary (YAML); repeatable.",
         ),
-        click.option(
-            "--kb",
-            "kb",
-            type=click.Choice(["full", "curated"]),
-            help="Actor knowledge: full (curated, then the Phoenix layer; default) or curated.",
-        ),
-        click.option(
-            "--gating/--no-gating",
-            "gating",
-            default=None,
-            help="Parse only the sentences that can hold an event, quote or place (default: on).",
-        ),
+        kb_option,
+        gating_option,
         click.option(
             "--boilerplate",
             "boilerplate_files",
@@ -134,19 +153,8 @@ def settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
             type=click.Path(exists=True, dir_okay=False),
             help="Extra reporting lexicon for quotes (YAML); repeatable.",
         ),
-        click.option(
-            "--event-model",
-            "event_model",
-            type=click.Path(exists=True, file_okay=False),
-            help="A learned event-type model directory (from `detente train events`).",
-        ),
-        click.option(
-            "--no-event-model",
-            "no_event_model",
-            is_flag=True,
-            default=None,
-            help="Decide event types by the trigger lexicon alone (no learned model).",
-        ),
+        event_model_option,
+        no_event_model_option,
         click.option(
             "--max-bytes",
             "max_bytes",

@@ -8,7 +8,13 @@ from pathlib import Path
 import click
 
 from ..eval import SCORERS, run_eval
-from .app import settings_from
+from .app import (
+    event_model_option,
+    gating_option,
+    kb_option,
+    no_event_model_option,
+    settings_from,
+)
 
 
 @click.command("eval")
@@ -22,38 +28,16 @@ from .app import settings_from
 @click.option("--limit", type=click.IntRange(min=1), help="Score only the first N items.")
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as one JSON object.")
 @click.option("--model", "model", metavar="NAME", help="Installed spaCy English pipeline to use.")
-@click.option(
-    "--kb",
-    "kb",
-    type=click.Choice(["full", "curated"]),
-    help="Actor knowledge: full (curated, then the Phoenix layer; default) or curated.",
-)
-@click.option(
-    "--event-model",
-    "event_model",
-    type=click.Path(exists=True, file_okay=False),
-    metavar="DIR",
-    help="Score with this learned event-type model directory.",
-)
-@click.option(
-    "--no-event-model",
-    "no_event_model",
-    is_flag=True,
-    default=None,
-    help="Score with event types from the trigger lexicon alone (no learned model).",
-)
+@kb_option
+@event_model_option
+@no_event_model_option
 @click.option(
     "--cv",
     "cv",
     type=click.IntRange(min=2),
     help="events only: cross-validate the learned event-type model on K folds of --gold.",
 )
-@click.option(
-    "--gating/--no-gating",
-    "gating",
-    default=None,
-    help="Parse only the sentences that can hold an event, quote or place (default: on).",
-)
+@gating_option
 @click.pass_context
 def eval_(
     ctx: click.Context,

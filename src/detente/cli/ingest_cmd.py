@@ -9,7 +9,15 @@ from typing import Any
 
 import click
 
-from .app import date_type, db_option, json_option, settings_from, settings_options
+from .app import (
+    date_type,
+    db_option,
+    event_model_option,
+    json_option,
+    no_event_model_option,
+    settings_from,
+    settings_options,
+)
 from .output import write_json_line
 from .progress import progress_display
 
@@ -174,20 +182,8 @@ def ingest_cmd(
     type=click.Path(exists=True, dir_okay=False),
     help="Extra event trigger lexicon (YAML); repeatable.",
 )
-@click.option(
-    "--event-model",
-    "event_model",
-    type=click.Path(exists=True, file_okay=False),
-    metavar="DIR",
-    help="A learned event-type model directory (from `detente train events`).",
-)
-@click.option(
-    "--no-event-model",
-    "no_event_model",
-    is_flag=True,
-    default=None,
-    help="Decide event types by the trigger lexicon alone (no learned model).",
-)
+@event_model_option
+@no_event_model_option
 @click.option("--model", "model", metavar="NAME", help="Installed spaCy English pipeline to use.")
 @click.option("--since", callback=date_type, metavar="YYYY-MM-DD", help="Published on or after.")
 @click.option("--until", callback=date_type, metavar="YYYY-MM-DD", help="Published on or before.")
