@@ -13,9 +13,8 @@ takes its country from the context, in this order (the step is the entity's ``co
 3. ``dateline``: the place of a wire dateline ("DROVNIK (Reuters) —": the places stage's
    ``meta["dateline_country"]``, else a dateline place still at the start of the text);
 4. ``article``: the article's dominant country, a strict winner
-   (:func:`detente.events.places.main_country` of its places, the rule of
-   :func:`detente.geo.main_country`, which the layer contract keeps out of reach of the events
-   package; else the state most named by the actor stage).
+   (:func:`detente.countries.main_country` of its places, the rule the geo stage uses too,
+   with ``decisive=True``; else the state most named by the actor stage).
 
 Else the agent keeps ``code: null`` and its sector. Places are the places stage's
 ``article.places`` (demonyms only count in the phrase) and the actor stage's location mentions

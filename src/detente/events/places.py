@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from ..countries import main_country as shared_main_country
 from ..records import ActorRef, Article, Mention, Place
 
 if TYPE_CHECKING:
@@ -24,15 +25,8 @@ _DATELINE_TAIL = re.compile(r"^(?:,\s*[A-Za-z .]{2,30})?\s*(?:\(|—|–|-{1,2}\
 
 
 def main_country(places: tuple[Place, ...]) -> str | None:
-    """The article's most named country among its places (demonyms count half)."""
-    counts: dict[str, float] = {}
-    for p in places:
-        if p.country:
-            counts[p.country] = counts.get(p.country, 0.0) + (0.5 if p.via == "demonym" else 1.0)
-    ranked = sorted(counts.values(), reverse=True)
-    if not ranked or (len(ranked) > 1 and ranked[0] == ranked[1]):
-        return None  # no country dominates
-    return max(counts, key=lambda c: counts[c])
+    """The article's dominant country among its places (demonyms count half; a tie: none)."""
+    return shared_main_country(places, decisive=True)
 
 
 class PlaceMaps:

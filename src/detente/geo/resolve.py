@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..countries import main_country as shared_main_country
 from ..records import Article, Mention, Place
 from .gazetteer import Gazetteer, GeoEntry, normalise
 
@@ -336,10 +337,4 @@ def resolve_places(article: Article, gaz: Gazetteer) -> tuple[Place, ...]:
 
 def main_country(places: Sequence[Place]) -> str | None:
     """The article's most named country among its places (demonyms count half)."""
-    counts: dict[str, float] = {}
-    for p in places:
-        if p.country:
-            counts[p.country] = counts.get(p.country, 0.0) + (0.5 if p.via == "demonym" else 1.0)
-    if not counts:
-        return None
-    return max(counts, key=lambda code: counts[code])
+    return shared_main_country(places)
