@@ -225,15 +225,10 @@ def best_reading(
     cands = [c for c in gaz.candidates(name) if c.feature in wanted and c.country]
     if not cands:
         return None
-    cands = _city_over_region(cands, normalise(name))
-    total = sum(context.values()) or 1
     key = normalise(name)
-
-    def score(c: GeoEntry) -> float:
-        own = 1.5 if normalise(c.name) == key else 0.0
-        return _base_score(c) + 2.5 * context.get(c.country, 0) / total + own
-
-    return max(cands, key=score)
+    cands = _city_over_region(cands, key)
+    total = sum(context.values()) or 1
+    return max(cands, key=lambda c: _reading_score(c, key, context, total))
 
 
 def _context(toponyms: Sequence[_Toponym], article: Article, dateline: str | None) -> Counter[str]:
@@ -263,6 +258,19 @@ def _city_over_region(cands: list[GeoEntry], key: str) -> list[GeoEntry]:
     return kept or cands
 
 
+def _reading_score(
+    c: GeoEntry, key: str, ctx: Mapping[str, int], total: int, code: str | None = None
+) -> float:
+    """A reading's score in context: its prior, the article's share of mentions in its country,
+    its own name over an alias, and agreement with the actor stage's code for the same words."""
+    score = _base_score(c) + (2.5 * ctx.get(c.country, 0) / total if c.country else 0.0)
+    if normalise(c.name) == key:
+        score += 1.5  # its own name, not an alias ("England" the region, not the UK)
+    if code and c.country == code:
+        score += 3.0
+    return score
+
+
 def _choose(t: _Toponym, ctx: Counter[str], dateline: str | None) -> tuple[GeoEntry, str, float]:
     cands = _city_over_region(t.candidates, normalise(t.text))
     via = "population"
@@ -275,14 +283,7 @@ def _choose(t: _Toponym, ctx: Counter[str], dateline: str | None) -> tuple[GeoEn
             cands, via = kept, "pattern"
     total = sum(ctx.values()) or 1
     key = normalise(t.text)
-    scored = []
-    for c in cands:
-        score = _base_score(c) + (2.5 * ctx.get(c.country, 0) / total if c.country else 0.0)
-        if normalise(c.name) == key:
-            score += 1.5  # its own name, not an alias ("England" the region, not the UK)
-        if t.code and c.country == t.code:
-            score += 3.0
-        scored.append((score, c))
+    scored = [(_reading_score(c, key, ctx, total, t.code), c) for c in cands]
     scored.sort(key=lambda sc: -sc[0])
     best_score, best = scored[0]
     if len({c.country for c in t.candidates}) == 1 and len(t.candidates) == 1:
