@@ -24,7 +24,6 @@ from .group import DetenteGroup
 __all__ = [
     "date_type",
     "db_option",
-    "handle_errors",
     "json_option",
     "make_main",
     "report_rejected",
@@ -207,12 +206,3 @@ db_option = click.option(
     help="The detente DuckDB database (read commands: or a Parquet dataset directory).",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-
-
-def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Deprecated, does nothing: :class:`~detente.cli.group.DetenteGroup` handles errors.
-
-    Kept so that commands written before the error boundary still import; remove the decorator
-    from them.
-    """
-    return func
