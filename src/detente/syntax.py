@@ -364,7 +364,8 @@ def speaker_subject(
         The speaker token, or None.
     """
     for child in verb.children:
-        if child.dep_ == "nsubj" and child.i not in skip:
+        # a dash the tokenizer left as a word ("public ― Trump boasted") is never the subject
+        if child.dep_ == "nsubj" and child.i not in skip and any(c.isalnum() for c in child.text):
             if child.lower_ in relative_pronouns and verb.dep_ == "relcl":
                 return verb.head
             return child

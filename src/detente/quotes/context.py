@@ -212,6 +212,9 @@ class QuoteContext:
     def has_own_content(self, verb: Any, ci: int) -> bool:
         """True when the verb reports something else (a complement outside this quote)."""
         for child in verb.children:
+            lo, hi = sorted((child.i, verb.i))
+            if any("\n" in t.text for t in self.doc[lo:hi]):
+                continue  # the parse ran on across a paragraph break
             if (
                 child.dep_ == "ccomp"
                 and self.owner[child.i] == -1
@@ -277,6 +280,13 @@ def colon_name(d: QuoteContext, toks: list[Any], loose: bool = False) -> Any | N
 
 
 def with_speaker(cand: Candidate, verb: Any, subj: Any, how: str) -> Candidate:
+    """Set the cue and speaker of ``cand`` from a reporting verb and its subject."""
+    person = next((c for c in subj.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None)
+    if person is not None and (subj.pos_ == "NOUN" or person.right_edge.i + 1 == verb.i):
+        # "With 50 days until the election, Minyon Moore, an adviser, called ..." and "To
+        # understand the real Dred Scott, Chief Justice Roberts said, ...": the parse made the
+        # speaker an apposition of the noun before it
+        subj = person
     cand.cue = cue_chars(verb)
     cand.speaker_head = subj.i
     lo, hi = np_span(subj)

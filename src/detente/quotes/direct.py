@@ -25,7 +25,7 @@ from typing import Any
 
 from .context import Candidate, QuoteContext, colon_name, with_speaker
 from .marks import Chain
-from .parse import np_span
+from .parse import cue_chars, np_span
 
 __all__ = ["attribute", "merge_interrupted"]
 
@@ -54,6 +54,8 @@ def merge_interrupted(d: QuoteContext) -> None:
                     if ends in (".", "")
                     else d.verb_in(_tail_after(d, ch)[:6], nearest_last=False)
                 )
+                if verb is not None and _reports_on(toks, verb):
+                    verb = None  # "..., but he said that the footage “...”": its own report
                 third = words[min(2, len(words) - 1)] if words else None
                 early = verb is not None and third is not None and verb.i <= third.i
                 if (
@@ -73,9 +75,38 @@ def merge_interrupted(d: QuoteContext) -> None:
     d.reindex()
 
 
+def _reports_on(gap: list[Any], verb: Any) -> bool:
+    """True when the verb in a gap between two quotes goes on with a ``that`` clause of its own
+    (``“...,” but he said that the footage “...”``): the gap is a new report, not an
+    interruption of one quote by its attribution."""
+    after = [t for t in gap if t.i > verb.i and not t.is_space and not t.is_punct]
+    return bool(after) and after[0].lower_ == "that"
+
+
 def _tail_after(d: QuoteContext, ch: Chain) -> list[Any]:
     span = d.doc.char_span(ch.start, ch.end, alignment_mode="expand")
     return d.tail(span.end) if span is not None else []
+
+
+def _appositive_name(tail: list[Any], verb: Any) -> list[Any]:
+    """The proper-noun run opening ``tail`` when it is followed by a comma-delimited
+    appositive that ends right before ``verb`` (``Flynn, a top Trump surrogate, said``)."""
+    toks = [t for t in tail if not t.is_space]
+    k = 0
+    while k < len(toks) and toks[k].is_punct:
+        k += 1
+    run: list[Any] = []
+    while k < len(toks) and (toks[k].pos_ == "PROPN" or toks[k].ent_type_ == "PERSON"):
+        run.append(toks[k])
+        k += 1
+    if not run or len(run) > 4 or k >= len(toks) or toks[k].text != ",":
+        return []
+    between = [t for t in toks if toks[k].i < t.i < verb.i]
+    if not between or between[-1].text != "," or len(between) > 16:
+        return []
+    if any(t.pos_ in ("VERB", "AUX") for t in between):
+        return []  # a clause, not an appositive: the parse's subject is the safer reading
+    return run
 
 
 def _segments(ch: Chain) -> list[tuple[int, int]]:
@@ -134,6 +165,16 @@ def attribute(d: QuoteContext, ci: int, ch: Chain) -> Candidate:
             and subj.i < far.i
         ):
             tail_verb = far
+        elif far is not None and not d.has_own_content(far, ci):
+            named = _appositive_name(tail, far)
+            if named:
+                # ",” Flynn, a top Trump surrogate, said Thursday": the parse made the name an
+                # apposition inside the quote; the name opening the tail is the speaker
+                cand.cue = cue_chars(far)
+                cand.speaker_head = named[-1].i
+                cand.speaker_span = (named[0].i, named[-1].i + 1)
+                cand.how = "tail"
+                return cand
     if tail_verb is not None and not d.has_own_content(tail_verb, ci):
         subj = d.speaker_of(tail_verb)
         if subj is not None:

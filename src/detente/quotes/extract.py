@@ -25,6 +25,7 @@ talks`` (rule ``verb``, speaker ``Kono``).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .context import Candidate, QuoteContext, is_reporting_verb, with_speaker
@@ -79,6 +80,38 @@ def _merge_followers(text: str, direct: list[Candidate]) -> list[Candidate]:
                 continue
         out.append(cand)
     return out
+
+
+def _nest(text: str, reported: list[Candidate]) -> set[int]:
+    """Find reported speech nested in another's content and return the inner ones (by ``id``).
+
+    ``Shelby said she suspected Crutcher was drunk — something a caller told police``: the cue
+    ``suspected`` lies in what ``said`` reports, so ``said`` is the attribution; when the parse
+    cut the outer content short (the dash clause hangs off ``said``), it is extended to the
+    inner content's end within the sentence.
+    """
+    inner: set[int] = set()
+    for outer in reported:
+        if outer.how != "verb" or outer.cue is None:
+            continue
+        for cand in reported:
+            if (
+                cand is outer
+                or cand.cue is None
+                or not outer.start <= cand.cue[0] < outer.end
+                or cand.start < outer.start
+                or "\n" in text[outer.cue[1] : cand.cue[0]]
+            ):
+                continue
+            inner.add(id(cand))
+            gap = text[outer.end : cand.end]
+            if cand.end > outer.end and "\n" not in gap and not _SENTENCE_END.search(gap):
+                lo, _hi = outer.segments[-1]
+                outer.segments[-1] = (lo, cand.end)
+    return inner
+
+
+_SENTENCE_END = re.compile(r"[.!?][\"”’']?\s")
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
@@ -178,8 +211,10 @@ def find_candidates(
         if cand.speaker_head is None and not cand.inherit and words < 6:
             continue
         out.append(cand)
-    # overlapping reported candidates: an explicit "according to X" wins, then the longer
-    keep_reported.sort(key=lambda c: (c.how != "according", -(c.end - c.start)))
+    nested = _nest(text, keep_reported)
+    # overlapping reported candidates: an explicit "according to X" wins, then an outer
+    # attribution over the one nested in its content, then the longer
+    keep_reported.sort(key=lambda c: (c.how != "according", id(c) in nested, -(c.end - c.start)))
     chosen: list[Candidate] = []
     for r in keep_reported:
         if any(

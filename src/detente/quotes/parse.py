@@ -39,7 +39,10 @@ REL_PRONOUNS = frozenset({"who", "which", "that"})
 
 
 def particles(tok: Any) -> frozenset[str]:
-    return frozenset(c.lower_ for c in tok.children if c.dep_ == "prt")
+    """The particles of a verb (``point out``), and an object ``it`` (``as she put it``)."""
+    return frozenset(
+        c.lower_ for c in tok.children if c.dep_ == "prt" or (c.dep_ == "dobj" and c.lower_ == "it")
+    )
 
 
 def subject(verb: Any, depth: int = 0, skip: frozenset[int] = frozenset()) -> Any | None:

@@ -140,6 +140,21 @@ def _object(verb: Any, lex: ReportingLexicon) -> tuple[int, int, bool] | None:
     return dobj.left_edge.i, hi, oprd is None
 
 
+def _clip(doc: Any, verb: int, lo: int, hi: int) -> tuple[int, int]:
+    """Cut a reported range at a paragraph break, keeping the side of the verb: the parse
+    sometimes runs a clause on into the next paragraph (``saying that transparency “...”`` +
+    ``Kerr Putney ... said``)."""
+    breaks = [k for k in range(lo, hi) if "\n" in doc[k].text]
+    if not breaks or (breaks[0] > 0 and doc[breaks[0] - 1].text == ":"):
+        # none, or a report that introduces the next paragraph ("Cruz called them on it:")
+        return lo, hi
+    if verb < lo:
+        return lo, breaks[0]
+    if verb >= hi:
+        return breaks[-1] + 1, hi
+    return lo, hi
+
+
 def find_reported(d: QuoteContext, lex: ReportingLexicon) -> list[Candidate]:
     doc = d.doc
     out: list[Candidate] = []
@@ -161,7 +176,7 @@ def find_reported(d: QuoteContext, lex: ReportingLexicon) -> list[Candidate]:
         if ranges is not None:
             if any(lo <= tok.i < hi for lo, hi in ranges):
                 continue
-            parts = [strip_range(doc, lo, hi) for lo, hi in ranges]
+            parts = [strip_range(doc, *_clip(doc, tok.i, lo, hi)) for lo, hi in ranges]
             parts = [(lo, hi) for lo, hi in parts if hi > lo]
             if sum(word_count(doc, lo, hi) for lo, hi in parts) < (3 if how == "verb" else 2):
                 continue
