@@ -264,6 +264,24 @@ def test_user_lexicon_adds_a_reporting_verb(tmp_path) -> None:
     assert load_reporting_lexicon((str(extra),)).is_verb("grumble")
 
 
+def test_user_lexicon_lets_it_speak_with_another_verb(tmp_path) -> None:
+    extra = tmp_path / "it.yaml"
+    extra.write_text("verbs:\n  speech: [grumble]\nit_speaks: [grumble]\n", encoding="utf-8")
+    text = (
+        "The Velmora Gazette published a long editorial on Monday. "
+        "“The truce is over and Ostrana broke it,” it grumbled."
+    )
+    lex = load_reporting_lexicon((str(extra),))
+    assert "grumble" in lex.it_speaks and "say" in lex.it_speaks
+    assert "there" in lex.not_speaker_pronouns
+    q = _only(_code(text, quotes_files=[str(extra)]))
+    assert q.speaker is not None and q.speaker.text == "it"
+    only_verb = tmp_path / "verb.yaml"
+    only_verb.write_text("verbs:\n  speech: [grumble]\n", encoding="utf-8")
+    q = _only(_code(text, quotes_files=[str(only_verb)]))
+    assert q.speaker is None or q.speaker.text != "it"
+
+
 def test_quotes_files_is_a_typed_setting(tmp_path) -> None:
     config = tmp_path / "detente.toml"
     config.write_text('[detente]\nquotes_files = ["verbs.yaml"]\n', encoding="utf-8")

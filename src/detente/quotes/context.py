@@ -35,7 +35,6 @@ from .parse import (
 )
 
 __all__ = [
-    "NOT_SPEAKERS",
     "STOP",
     "Candidate",
     "QuoteContext",
@@ -44,10 +43,7 @@ __all__ = [
     "with_speaker",
 ]
 
-#: Reporting verbs whose subject "it" is a text or a body that speaks, not an expletive.
-_IT_SAYS = frozenset({"say", "add", "write", "state", "read", "report", "note", "conclude"})
 STOP = frozenset({".", "?", "!", ";"})
-NOT_SPEAKERS = frozenset({"it", "this", "that", "there", "you", "what", "which", "who"})
 
 
 @dataclass(slots=True)
@@ -163,9 +159,11 @@ class QuoteContext:
             subj = self.after_break(subj, verb)
         if subj is None or self.owner[subj.i] != -1:
             return None
-        if subj.lower_ in NOT_SPEAKERS and not (
+        if subj.lower_ in self.lex.not_speaker_pronouns and not (
             # "“...,” it added": an article or a body that was named before speaks
-            subj.lower_ == "it" and subj.dep_ == "nsubj" and verb.lemma_.lower() in _IT_SAYS
+            subj.lower_ == "it"
+            and subj.dep_ == "nsubj"
+            and verb.lemma_.lower() in self.lex.it_speaks
         ):
             return None
         if subj.lower_ in self.lex.nouns:

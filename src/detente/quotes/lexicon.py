@@ -37,6 +37,9 @@ class ReportingLexicon:
         objects: verbs whose content is a noun phrase object (``cite``); ``object_preps``
             holds those that take it through a preposition (``call`` -> {``for``}).
         labels: words that look like a speaker before a colon but are labels ("Source:").
+        not_speaker_pronouns: subject words that are never a speaker ("it", "there", "what").
+        it_speaks: verb lemmas whose subject "it" is a text or a body that speaks, not an
+            expletive ("“...,” it added").
     """
 
     verbs: frozenset[str]
@@ -50,6 +53,8 @@ class ReportingLexicon:
     objects: frozenset[str] = frozenset()
     object_preps: dict[str, frozenset[str]] = field(default_factory=dict)
     labels: frozenset[str] = frozenset()
+    not_speaker_pronouns: frozenset[str] = frozenset()
+    it_speaks: frozenset[str] = frozenset()
 
     def is_verb(self, lemma: str, particles: frozenset[str] = frozenset()) -> bool:
         """True when ``lemma`` (with the given particle children) is a reporting verb."""
@@ -91,7 +96,8 @@ def load_reporting_lexicon(extra_files: tuple[str, ...] = ()) -> ReportingLexico
 
     Args:
         extra_files: user YAML files with any of ``verbs`` (category -> list), ``nouns``,
-            ``titles``, ``pronouns`` and ``enabled``.
+            ``titles``, ``pronouns``, ``control_verbs``, ``object_verbs``, ``labels``,
+            ``not_speaker_pronouns``, ``it_speaks`` and ``enabled``.
 
     Raises:
         ConfigError: a file cannot be read or has the wrong shape.
@@ -107,6 +113,8 @@ def load_reporting_lexicon(extra_files: tuple[str, ...] = ()) -> ReportingLexico
     control: set[str] = set()
     objects: set[str] = set()
     labels: set[str] = set()
+    not_speaker_pronouns: set[str] = set()
+    it_speaks: set[str] = set()
     for i, data in enumerate(sources):
         versions.append(str(data.get("version", i)))
         verbs = data.get("verbs") or {}
@@ -124,6 +132,10 @@ def load_reporting_lexicon(extra_files: tuple[str, ...] = ()) -> ReportingLexico
         control.update(_words(data.get("control_verbs"), "control_verbs"))
         objects.update(_words(data.get("object_verbs"), "object_verbs"))
         labels.update(_words(data.get("labels"), "labels"))
+        not_speaker_pronouns.update(
+            _words(data.get("not_speaker_pronouns"), "not_speaker_pronouns")
+        )
+        it_speaks.update(_words(data.get("it_speaks"), "it_speaks"))
         if data.get("enabled") is not None:
             enabled = _words(data.get("enabled"), "enabled")
     single: set[str] = set()
@@ -149,6 +161,8 @@ def load_reporting_lexicon(extra_files: tuple[str, ...] = ()) -> ReportingLexico
         objects=obj,
         object_preps=obj_preps,
         labels=frozenset(labels),
+        not_speaker_pronouns=frozenset(not_speaker_pronouns),
+        it_speaks=frozenset(it_speaks),
     )
 
 

@@ -26,7 +26,6 @@ from __future__ import annotations
 from typing import Any
 
 from .context import (
-    NOT_SPEAKERS,
     STOP,
     Candidate,
     QuoteContext,
@@ -249,7 +248,7 @@ def find_reported(d: QuoteContext, lex: ReportingLexicon) -> list[Candidate]:
             if speaker is None and tok.dep_ in ("dobj", "pobj") and about is None:
                 verb = tok.head if tok.dep_ == "dobj" else tok.head.head
                 speaker = subject(verb)
-            if speaker is None or speaker.lower_ in NOT_SPEAKERS:
+            if speaker is None or speaker.lower_ in lex.not_speaker_pronouns:
                 continue
             lo, hi = strip_range(doc, clause.left_edge.i, clause.right_edge.i + 1)
             if word_count(doc, lo, hi) < (3 if about is None else 1):
