@@ -147,6 +147,13 @@ def test_sector_agents(pipe) -> None:
     assert find(art, "rebels").actor.sector == "REB"
 
 
+def test_bandits_and_gangsters_are_criminals(pipe) -> None:
+    art = code(pipe, "Ostranan bandits raided a farm and gangsters fled.", "2016-03-01")
+    bandits = find(art, "Ostranan bandits")
+    assert (bandits.actor.code, bandits.actor.sector) == ("XOS", "CRM")
+    assert find(art, "gangsters").actor.sector == "CRM"
+
+
 def test_capital_is_an_actor_or_a_place(pipe) -> None:
     art = code(
         pipe, "Drovnik rejected the offer. The ministers met in Port Azul on Friday.", "2016-03-01"
