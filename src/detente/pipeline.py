@@ -65,7 +65,10 @@ STAGES: dict[str, str] = {
 #: Service name -> "module:function": what a stage that lists it in ``services`` is given as a
 #: keyword of ``from_settings`` (so that sibling packages need not import each other: the actor
 #: stage gets the world gazetteer of ``detente.geo``).
-SERVICES: dict[str, str] = {"places": "detente.geo:place_country"}
+SERVICES: dict[str, str] = {
+    "places": "detente.geo:place_country",
+    "person_gender": "detente.actors:person_gender",
+}
 
 DEFAULT_STAGES: tuple[str, ...] = (
     "clean",

@@ -52,10 +52,24 @@ __all__ = [
     "lookup",
     "mentions_in",
     "normalise_code",
+    "person_gender",
     "resolve",
 ]
 
 log = logging.getLogger(__name__)
+
+
+def person_gender(
+    kb_id: str, extra_files: tuple[str, ...] = (), layers: str = "full"
+) -> str | None:
+    """The gender (``"f"``, ``"m"``) the knowledge base gives person ``kb_id``, or None.
+
+    The quotes stage gets this as a pipeline service (it may not import this package) to keep
+    ``she said`` off a man of the knowledge base. The knowledge base is the one of
+    :func:`load_kb` with the same files and layers (cached).
+    """
+    person = load_kb(extra_files, layers=layers).people.get(kb_id)
+    return person.gender if person is not None else None
 
 
 def resolve(

@@ -11,7 +11,8 @@ user files listed in the ``quotes_files`` setting (``--quotes FILE``).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..config import Settings
@@ -58,13 +59,19 @@ def _quote_text(doc_text: str, segments: list[tuple[int, int]]) -> str:
     return "".join(parts)
 
 
-def extract_quotes(article: Article, lexicon: ReportingLexicon | None = None) -> tuple[Quote, ...]:
+def extract_quotes(
+    article: Article,
+    lexicon: ReportingLexicon | None = None,
+    person_gender: Callable[[str], str | None] | None = None,
+) -> tuple[Quote, ...]:
     """Find the quotations of a parsed article, with cues and resolved speakers.
 
     Args:
         article: an article with ``doc`` (the parse of :attr:`Article.doc_text`) and, ideally,
             ``mentions`` from the actor stage.
         lexicon: the reporting lexicon (default: the packaged one).
+        person_gender: the gender of a knowledge-base person by ``kb_id`` (``"f"``, ``"m"`` or
+            None); without it, knowledge-base people have no gender here.
 
     Returns:
         Quotes in text order; ids are ``<article id>:q<n>``.
@@ -75,7 +82,8 @@ def extract_quotes(article: Article, lexicon: ReportingLexicon | None = None) ->
     doc = article.doc
     text = doc.text
     cands = find_candidates(doc, lex, _regions(article))
-    resolver = SpeakerResolver(article, lex)
+    resolver = SpeakerResolver(article, lex, person_gender=person_gender)
+    resolver.set_quoted([seg for cand in cands for seg in cand.segments])
     quotes: list[Quote] = []
     last: tuple[int, Speaker] | None = None
     for cand in cands:
@@ -195,17 +203,37 @@ class QuoteStage:
     requires: tuple[str, ...] = ("doc", "mentions")
     assigns: tuple[str, ...] = ("quotes",)
 
-    def __init__(self, lexicon: ReportingLexicon | None = None) -> None:
+    #: Services the pipeline passes to ``from_settings`` (``person_gender``: the knowledge
+    #: base's gender of a person, from ``detente.actors``; see ``detente.pipeline.SERVICES``).
+    services: tuple[str, ...] = ("person_gender",)
+
+    def __init__(
+        self,
+        lexicon: ReportingLexicon | None = None,
+        person_gender: Callable[[str], str | None] | None = None,
+    ) -> None:
         self.lexicon = lexicon or load_reporting_lexicon()
+        self.person_gender = person_gender
         self.version = f"1+lex{self.lexicon.version}"
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> QuoteStage:
-        """Build the stage with the packaged lexicon and the user's ``quotes_files``."""
-        return cls(load_reporting_lexicon(tuple(settings.quotes_files)))
+    def from_settings(
+        cls, settings: Settings, person_gender: Callable[..., str | None] | None = None
+    ) -> QuoteStage:
+        """Build the stage with the packaged lexicon and the user's ``quotes_files``;
+        ``person_gender(kb_id, actor files, layers)`` gives knowledge-base people's gender."""
+        gender = (
+            functools.partial(
+                person_gender, extra_files=tuple(settings.actors_files), layers=settings.kb
+            )
+            if person_gender is not None
+            else None
+        )
+        return cls(load_reporting_lexicon(tuple(settings.quotes_files)), gender)
 
     def __call__(self, article: Article) -> Article:
-        return article.with_(quotes=extract_quotes(article, self.lexicon))
+        quotes = extract_quotes(article, self.lexicon, person_gender=self.person_gender)
+        return article.with_(quotes=quotes)
 
 
 def _inside(span: Span, quote: Quote) -> bool:

@@ -11,6 +11,7 @@ followed back to the previous speaker or person.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,9 +48,14 @@ class SpeakerResolver:
     """Resolve speaker spans of one article, remembering earlier speakers for pronouns."""
 
     def __init__(
-        self, article: Article, lex: ReportingLexicon, slex: SpeakerLexicon | None = None
+        self,
+        article: Article,
+        lex: ReportingLexicon,
+        slex: SpeakerLexicon | None = None,
+        person_gender: Callable[[str], str | None] | None = None,
     ) -> None:
         self.article = article
+        self.person_gender = person_gender
         self.doc = article.doc
         self.lex = lex
         self.slex = slex or load_speaker_lexicon()
@@ -61,6 +67,12 @@ class SpeakerResolver:
             self.mentions.append((m.start + base, m.end + base, i, m))
         self.history: list[tuple[int, Resolved]] = []  # (doc char offset, speaker)
         self.honorifics = self._honorifics()
+        self.quoted: list[tuple[int, int]] = []  # what the article's quotes say (doc chars)
+
+    def set_quoted(self, spans: list[tuple[int, int]]) -> None:
+        """Tell the resolver what the quotes of the article say (doc character ranges): a person
+        named inside a quote is not who a speaker pronoun after it stands for."""
+        self.quoted = sorted(spans)
 
     # ----------------------------------------------------------------------------------------
     def _follow(self, m: Mention) -> Mention:
@@ -84,7 +96,8 @@ class SpeakerResolver:
         return best[2] if best else None
 
     def _actor_for_name(self, name: str) -> ActorRef | None:
-        """An actor of some mention elsewhere whose text ends with the name's last word."""
+        """An actor of some mention elsewhere whose text ends with the name's last word (with
+        the whole name for a full name: "Hillary Clinton" is not Bill Clinton's actor)."""
         last = name.split()[-1].lower()
         for _s, _e, _i, m in self.mentions:
             if (
@@ -92,6 +105,7 @@ class SpeakerResolver:
                 and m.actor.kind == "person"
                 and m.text.split()
                 and m.text.split()[-1].lower().strip("’'s") == last
+                and (len(name.split()) < 2 or _same_person(name, m.actor.name or m.text))
             ):
                 return m.actor
         return None
@@ -186,6 +200,10 @@ class SpeakerResolver:
                     res = Resolved(name or alt.name, alt.actor, "appos")
                     break
         want = self.slex.pronoun_gender(htok.lower_)
+        if want in ("m", "f") and htok.pos_ == "PRON" and htok.dep_ in ("nsubj", "nsubjpass"):
+            salient = self._salient_person(lo, want)
+            if salient is not None and not _same_person(salient.name, res.name):
+                res = salient
         # the actor stage's own pronoun links already agree with the KB's gender
         trusted = res.actor if res.via == "pronoun" else None
         if want is not None and res.name and self._gender(res.name, trusted) not in (None, want):
@@ -246,9 +264,9 @@ class SpeakerResolver:
         if words and words[-1].lower() in self.honorifics:
             return self.honorifics[words[-1].lower()]
         if actor is not None and actor.kb_id:
-            # a knowledge-base person: the actor stage already matched pronouns on the KB's
-            # gender; a first-name guess ("Rand" reads female) must not overrule it
-            return None
+            # a knowledge-base person: the KB's gender when given, never a first-name guess
+            # ("Rand" reads female)
+            return self.person_gender(actor.kb_id) if self.person_gender else None
         for candidate in (name, actor.name if actor and actor.kind == "person" else None):
             if candidate:
                 g = gender_of(candidate, self.slex)
@@ -275,6 +293,75 @@ class SpeakerResolver:
                 break
             if self._gender(start_name, actor) in (None, want):
                 return start_name, actor
+        return None
+
+    def _in_quote(self, pos: int) -> bool:
+        return any(a <= pos < b for a, b in self.quoted)
+
+    def _is_main_subject(self, start: int, end: int) -> bool:
+        """True when the name at doc chars ``[start, end)`` is the subject of a main clause."""
+        span = self.doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            return False
+        head = span.root
+        while head.dep_ in ("compound", "flat") and head.head.i != head.i:
+            head = head.head
+        return head.dep_ in ("nsubj", "nsubjpass") and head.head.dep_ in (
+            "ROOT",
+            "conj",
+            "parataxis",
+        )
+
+    def _salient_person(self, before: int, want: str) -> Resolved | None:
+        """The person a speaker pronoun (``he said``) stands for: the previous speaker, unless
+        another person of a compatible gender has since been the subject of a main clause; else
+        the nearest such subject. Names inside quotes never count ("Matthews said ... “he was
+        effective at securing Trump's flank,” he said" is Matthews). None when nothing fits."""
+        people: list[tuple[int, str, ActorRef | None, bool]] = []
+        seen: set[int] = set()
+        for s, e, _i, m in self.mentions:
+            if s < before and m.actor is not None and m.actor.kind == "person" and m.actor.name:
+                people.append((s, m.actor.name, m.actor, self._is_main_subject(s, e)))
+                seen.add(s)
+        for ent in self.doc.ents:
+            if ent.label_ != "PERSON" or ent.end_char > before or ent.start_char in seen:
+                continue
+            run = self._name_tokens(list(ent))
+            if run:
+                name = self.doc.text[run[0].idx : run[-1].idx + len(run[-1])]
+                if len(run) == 1:
+                    name = self._full_name(run[0].text, before) or name
+                subj = self._is_main_subject(ent.start_char, ent.end_char)
+                people.append((ent.start_char, name, self._actor_for_name(name), subj))
+        people = [
+            p
+            for p in people
+            if before - p[0] <= PRONOUN_WINDOW
+            and _is_name(p[1])
+            and not self._in_quote(p[0])
+            and self._gender(p[1], p[2]) in (None, want)
+        ]
+        prev = next(
+            (
+                (pos, r)
+                for pos, r in reversed(self.history)
+                if pos < before
+                and before - pos <= PRONOUN_WINDOW
+                and r.kind == "person"
+                and (r.actor is None or r.actor.kind == "person")
+                and _is_name(r.name)
+                and self._gender(r.name or "", r.actor) in (None, want)
+            ),
+            None,
+        )
+        subjects = sorted((p for p in people if p[3]), key=lambda p: p[0])
+        if prev is not None:
+            pos, r = prev
+            if not any(p[0] > pos and not _same_person(p[1], r.name) for p in subjects):
+                return Resolved(r.name, r.actor, "previous-speaker")
+        if subjects:
+            pos, name, actor, _subj = subjects[-1]
+            return Resolved(name, actor, "salient-subject")
         return None
 
     def _organisations(self, before: int) -> list[tuple[int, str, ActorRef | None]]:
@@ -333,7 +420,10 @@ class SpeakerResolver:
             if ante.label == "PERSON" or (ante.actor and ante.actor.kind == "person"):
                 name = ante.text
             elif not is_pronoun:
+                # a name only when the head is one ("A New York judge" has none)
                 run = self._name_tokens(tokens)
+                if not any(t.i == htok.i for t in run):
+                    run = []
                 name = " ".join(t.text for t in run) or None
                 if name and len(run) == 1:
                     name = self._full_name(run[0].text, lo) or name
@@ -379,3 +469,20 @@ class SpeakerResolver:
     def inherit(self, before: int) -> Resolved | None:
         """The previous speaker, for a quote that continues without an attribution."""
         return self._previous(before)
+
+
+def _same_person(a: str | None, b: str | None) -> bool:
+    """Two names of one person: the same last word (``Barack Obama``, ``Obama``); two full
+    names must also agree on the first (``Bill Clinton`` is not ``Hillary Clinton``)."""
+    if not a or not b:
+        return False
+    wa = [w.lower().strip("’'s.") for w in a.split()]
+    wb = [w.lower().strip("’'s.") for w in b.split()]
+    if wa[-1] != wb[-1]:
+        return False
+    return len(wa) < 2 or len(wb) < 2 or wa[0] == wb[0] or wa[-2:] == wb[-2:]
+
+
+def _is_name(name: str | None) -> bool:
+    """A person's name has a capitalised word ("Don Fowler"; not "president")."""
+    return bool(name) and any(w[:1].isupper() for w in (name or "").split())
