@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, cast
 
 import numpy
-from spacy.attrs import DEP, HEAD, SENT_START
+from spacy.attrs import DEP, HEAD, IDX, IS_DIGIT, IS_PUNCT, IS_SPACE, LENGTH, SENT_START, SPACY
 from spacy.tokens import Doc, Span
 
 from .config import Settings
@@ -75,26 +75,30 @@ def sentence_starts(doc: Doc) -> list[int]:
     one sentence to the parser. Coarser than the parser's sentences is safe: gating decides
     per stretch, and the parser still splits a relevant stretch as it would.
     """
-    starts = [0] if len(doc) else []
     n = len(doc)
+    if not n:
+        return []
+    # One array read instead of a Token object per token: every final mark is one character,
+    # and a token's first character is ``doc.text[idx]``.
+    cols = doc.to_array([IDX, LENGTH, IS_PUNCT, IS_SPACE, SPACY, IS_DIGIT]).tolist()
+    text = doc.text
+    starts = [0]
     i = 0
-    while i < n:
-        tok = doc[i]
-        if tok.text not in _FINAL:
-            i += 1
+    for c in range(n):
+        if c < i or cols[c][1] != 1 or text[cols[c][0]] not in _FINAL:
             continue
-        j = i
+        j = c
         # Closing marks glued to the final punctuation ('."', '.)') stay in the sentence.
-        while j + 1 < n and doc[j + 1].is_punct and not doc[j].whitespace_:
+        while j + 1 < n and cols[j + 1][2] and not cols[j][4]:
             j += 1
         k = j + 1
-        while k < n and doc[k].is_space:
+        while k < n and cols[k][3]:
             k += 1
-        if k < n and (doc[j].whitespace_ or doc[j + 1].is_space):
+        if k < n and (cols[j][4] or cols[j + 1][3]):
             first = k
-            while first < n and doc[first].is_punct and first - k < 2:
+            while first < n and cols[first][2] and first - k < 2:
                 first += 1
-            if first < n and (doc[first].text[:1].isupper() or doc[first].is_digit):
+            if first < n and (text[cols[first][0]].isupper() or cols[first][5]):
                 starts.append(k)
         i = j + 1
     return starts
@@ -200,9 +204,17 @@ class NLPStage:
         assert self.relevance is not None
         starts = sentence_starts(doc)
         bounds = [*starts, len(doc)]
+        # A relevance test may flag single tokens that settle their sentence (the pre-scan's
+        # cue words): a cumulative count then answers most sentences without a Span.
+        cue_tokens = getattr(self.relevance, "cue_tokens", None)
+        cues = (
+            numpy.concatenate([[0], numpy.cumsum(cue_tokens(doc))]).tolist()
+            if cue_tokens is not None
+            else None
+        )
         runs: list[tuple[int, int]] = []
         for s, e in itertools.pairwise(bounds):
-            if self.relevance(doc[s:e]):
+            if (cues is not None and cues[e] > cues[s]) or self.relevance(doc[s:e]):
                 if runs and s - runs[-1][1] < _MIN_GAP:
                     runs[-1] = (runs[-1][0], e)
                 else:
