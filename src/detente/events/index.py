@@ -22,6 +22,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from spacy.attrs import ORTH
+from spacy.strings import get_string_id
+
 from ..records import ActorRef, Article, Mention
 from ..syntax import conjuncts, phrase, subject
 from .places import PlaceMaps, place_maps, place_mentions
@@ -36,6 +39,18 @@ __all__ = ["DocIndex", "dedupe", "distinct", "same_code", "same_entity", "uncode
 
 _QUOTE_OPEN = '“"'
 _QUOTE_CLOSE = '”"'
+
+
+def _substring_ids(marks: str) -> frozenset[int]:
+    # the string hashes of every token text that is a substring of ``marks`` (what
+    # ``tok.text in marks`` accepts)
+    subs = {marks[i:j] for i in range(len(marks)) for j in range(i + 1, len(marks) + 1)}
+    return frozenset(get_string_id(s) for s in subs)
+
+
+_OPEN_IDS = _substring_ids(_QUOTE_OPEN)
+_CLOSE_IDS = _substring_ids(_QUOTE_CLOSE)
+_STRAIGHT_ID = get_string_id('"')
 _NO_ACTOR = ActorRef(code=None)
 
 
@@ -268,19 +283,18 @@ def uncoded_actor(mention: Mention) -> bool:
 
 def _quote_state(doc: Doc) -> list[bool]:
     # Direct-quote state per token: “ opens, ” closes, a new paragraph that opens with a
-    # quote mark continues the previous speaker's quote.
+    # quote mark continues the previous speaker's quote (a line break does not close one).
+    # Read from the token text hashes: a Token object per token costs more than the test.
     in_quote = [False] * len(doc)
     inside = False
-    for tok in doc:
-        if "\n" in tok.text and not inside:
-            inside = False
-        if tok.text in _QUOTE_OPEN and not (tok.text == '"' and inside):
+    for i, orth in enumerate(doc.to_array(ORTH).tolist() if len(doc) else []):
+        if orth in _OPEN_IDS and not (orth == _STRAIGHT_ID and inside):
             inside = True
-            in_quote[tok.i] = True
+            in_quote[i] = True
             continue
-        if tok.text in _QUOTE_CLOSE and inside:
+        if orth in _CLOSE_IDS and inside:
             inside = False
-        in_quote[tok.i] = inside
+        in_quote[i] = inside
     return in_quote
 
 
