@@ -46,7 +46,7 @@ def test_prescan_cues(scan: RelevanceScan, text: str, relevant: bool) -> None:
 def test_cue_tokens_flag_exactly_the_single_token_cues(scan: RelevanceScan) -> None:
     # the gate answers a sentence with a flagged token without calling the scan: every flag
     # must be a token that makes any sentence holding it relevant, and only those
-    doc = _sent('It rained; Ada said “no”: the league of azure states met. He left.').doc
+    doc = _sent("It rained; Ada said “no”: the league of azure states met. He left.").doc
     flags = scan.cue_tokens(doc).tolist()
     assert [t.text for t, f in zip(doc, flags, strict=True) if f] == [
         "Ada", "said", "“", "”", ":", "He",
