@@ -18,12 +18,10 @@ Dunmore).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-
-from spacy.attrs import ORTH
-from spacy.strings import get_string_id
 
 from ..records import ActorRef, Article, Mention
 from ..syntax import conjuncts, phrase, subject
@@ -41,16 +39,21 @@ _QUOTE_OPEN = '“"'
 _QUOTE_CLOSE = '”"'
 
 
-def _substring_ids(marks: str) -> frozenset[int]:
-    # the string hashes of every token text that is a substring of ``marks`` (what
-    # ``tok.text in marks`` accepts)
-    subs = {marks[i:j] for i in range(len(marks)) for j in range(i + 1, len(marks) + 1)}
-    return frozenset(get_string_id(s) for s in subs)
+@functools.cache
+def _quote_ids() -> tuple[frozenset[int], frozenset[int], int]:
+    """String hashes of the token texts that open and close a quote, and of the straight mark.
+
+    Every substring of ``_QUOTE_OPEN`` / ``_QUOTE_CLOSE``: what ``tok.text in marks`` accepts.
+    """
+    from spacy.strings import get_string_id
+
+    def subs(marks: str) -> frozenset[int]:
+        n = len(marks)
+        return frozenset(get_string_id(marks[i:j]) for i in range(n) for j in range(i + 1, n + 1))
+
+    return subs(_QUOTE_OPEN), subs(_QUOTE_CLOSE), get_string_id('"')
 
 
-_OPEN_IDS = _substring_ids(_QUOTE_OPEN)
-_CLOSE_IDS = _substring_ids(_QUOTE_CLOSE)
-_STRAIGHT_ID = get_string_id('"')
 _NO_ACTOR = ActorRef(code=None)
 
 
@@ -285,14 +288,17 @@ def _quote_state(doc: Doc) -> list[bool]:
     # Direct-quote state per token: “ opens, ” closes, a new paragraph that opens with a
     # quote mark continues the previous speaker's quote (a line break does not close one).
     # Read from the token text hashes: a Token object per token costs more than the test.
+    from spacy.attrs import ORTH
+
+    opening, closing, straight = _quote_ids()
     in_quote = [False] * len(doc)
     inside = False
     for i, orth in enumerate(doc.to_array(ORTH).tolist() if len(doc) else []):
-        if orth in _OPEN_IDS and not (orth == _STRAIGHT_ID and inside):
+        if orth in opening and not (orth == straight and inside):
             inside = True
             in_quote[i] = True
             continue
-        if orth in _CLOSE_IDS and inside:
+        if orth in closing and inside:
             inside = False
         in_quote[i] = inside
     return in_quote
