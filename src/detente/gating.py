@@ -20,9 +20,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
-from typing import cast
 
-import numpy
 from spacy.attrs import LOWER, ORTH, TAG
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
@@ -69,26 +67,24 @@ class RelevanceScan:
                 if parts:
                     table.setdefault(parts[0], set()).add(parts[1:])
         # The single-token cues as string hashes, for :meth:`cue_tokens`.
-        self._cue_tags = numpy.array([get_string_id(t) for t in _PROPER], dtype="uint64")
-        self._cue_orths = numpy.array([get_string_id(t) for t in _MARKS], dtype="uint64")
-        self._cue_lowers = numpy.array([get_string_id(w) for w in self.words], dtype="uint64")
+        self._cue_tags = frozenset(get_string_id(t) for t in _PROPER)
+        self._cue_orths = frozenset(get_string_id(t) for t in _MARKS)
+        self._cue_lowers = frozenset(get_string_id(w) for w in self.words)
 
-    def cue_tokens(self, doc: Doc) -> numpy.ndarray:
+    def cue_tokens(self, doc: Doc) -> list[bool]:
         """One flag per token of ``doc``: True when the token alone makes its sentence relevant.
 
         The cues :meth:`__call__` tests token by token (a proper-noun tag, a quotation mark or
-        colon, a reporting word), read for the whole document from one array, so the
-        sentences that have one (nearly all of a news article) need no Python loop.
+        colon, a reporting word), read for the whole document from one array of string hashes,
+        so the sentences that have one (nearly all of a news article) need no Token objects.
         """
-        cols = doc.to_array([TAG, ORTH, LOWER])
         if not len(doc):
-            return numpy.zeros(0, dtype=bool)
-        return cast(
-            numpy.ndarray,
-            numpy.isin(cols[:, 0], self._cue_tags)
-            | numpy.isin(cols[:, 1], self._cue_orths)
-            | numpy.isin(cols[:, 2], self._cue_lowers),
-        )
+            return []
+        tags, orths, lowers = self._cue_tags, self._cue_orths, self._cue_lowers
+        return [
+            tag in tags or orth in orths or lower in lowers
+            for tag, orth, lower in doc.to_array([TAG, ORTH, LOWER]).tolist()
+        ]
 
     def __call__(self, sent: Span) -> bool:
         """True when ``sent`` (tagged, not parsed) may hold an event, a quote or a place."""

@@ -22,7 +22,8 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, cast
 
 import numpy
-from spacy.attrs import DEP, HEAD, IDX, IS_DIGIT, IS_PUNCT, IS_SPACE, LENGTH, SENT_START, SPACY
+from spacy.attrs import DEP, HEAD, ORTH, SENT_START
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
 from .config import Settings
@@ -37,6 +38,7 @@ Relevance = Callable[[Span], bool]
 #: Sentence-final punctuation for the cheap splitter. Not the ellipsis: it mostly marks a cut
 #: inside a quotation, where the parser does not end the sentence.
 _FINAL = frozenset({".", "!", "?", "‼", "⁇", "⁈", "⁉", "。", "？", "！"})
+_FINAL_IDS = frozenset(get_string_id(mark) for mark in _FINAL)
 #: An unparsed stretch between two parsed runs shorter than this many tokens is parsed too: a
 #: run that starts or ends mid-paragraph can be split by the parser where the whole text is not.
 _MIN_GAP = 12
@@ -78,27 +80,26 @@ def sentence_starts(doc: Doc) -> list[int]:
     n = len(doc)
     if not n:
         return []
-    # One array read instead of a Token object per token: every final mark is one character,
-    # and a token's first character is ``doc.text[idx]``.
-    cols = doc.to_array([IDX, LENGTH, IS_PUNCT, IS_SPACE, SPACY, IS_DIGIT]).tolist()
-    text = doc.text
+    # Only the final marks are looked at as Token objects: they are found in the array of
+    # token text hashes (a Token object for every token, or ``doc.text``, costs far more).
+    orths = doc.to_array(ORTH).tolist()
     starts = [0]
     i = 0
-    for c in range(n):
-        if c < i or cols[c][1] != 1 or text[cols[c][0]] not in _FINAL:
+    for c, orth in enumerate(orths):
+        if c < i or orth not in _FINAL_IDS:
             continue
         j = c
         # Closing marks glued to the final punctuation ('."', '.)') stay in the sentence.
-        while j + 1 < n and cols[j + 1][2] and not cols[j][4]:
+        while j + 1 < n and doc[j + 1].is_punct and not doc[j].whitespace_:
             j += 1
         k = j + 1
-        while k < n and cols[k][3]:
+        while k < n and doc[k].is_space:
             k += 1
-        if k < n and (cols[j][4] or cols[j + 1][3]):
+        if k < n and (doc[j].whitespace_ or doc[j + 1].is_space):
             first = k
-            while first < n and cols[first][2] and first - k < 2:
+            while first < n and doc[first].is_punct and first - k < 2:
                 first += 1
-            if first < n and (text[cols[first][0]].isupper() or cols[first][5]):
+            if first < n and (doc[first].text[:1].isupper() or doc[first].is_digit):
                 starts.append(k)
         i = j + 1
     return starts
@@ -207,11 +208,7 @@ class NLPStage:
         # A relevance test may flag single tokens that settle their sentence (the pre-scan's
         # cue words): a cumulative count then answers most sentences without a Span.
         cue_tokens = getattr(self.relevance, "cue_tokens", None)
-        cues = (
-            numpy.concatenate([[0], numpy.cumsum(cue_tokens(doc))]).tolist()
-            if cue_tokens is not None
-            else None
-        )
+        cues = [0, *itertools.accumulate(cue_tokens(doc))] if cue_tokens is not None else None
         runs: list[tuple[int, int]] = []
         for s, e in itertools.pairwise(bounds):
             if (cues is not None and cues[e] > cues[s]) or self.relevance(doc[s:e]):
