@@ -43,6 +43,21 @@ def test_prescan_cues(scan: RelevanceScan, text: str, relevant: bool) -> None:
     assert scan(_sent(text)) is relevant
 
 
+def test_cue_tokens_flag_exactly_the_single_token_cues(scan: RelevanceScan) -> None:
+    # the gate answers a sentence with a flagged token without calling the scan: every flag
+    # must be a token that makes any sentence holding it relevant, and only those
+    doc = _sent("It rained; Ada said “no”: the league of azure states met. He left.").doc
+    flags = scan.cue_tokens(doc)
+    assert [t.text for t, f in zip(doc, flags, strict=True) if f] == [
+        "Ada", "said", "“", "”", ":", "He",
+    ]  # fmt: skip
+    for tok, flag in zip(doc, flags, strict=True):
+        if flag:
+            assert scan(doc[tok.i : tok.i + 1])
+    assert not scan(doc[0:3])  # "It rained;" has no cue at all
+    assert scan.cue_tokens(doc[0:0].as_doc()) == []
+
+
 def test_sentence_starts_need_a_capital_after_a_space() -> None:
     nlp = load_nlp(DEFAULT_MODEL)
     doc = nlp.make_doc(

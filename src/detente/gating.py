@@ -21,7 +21,9 @@ import functools
 import re
 from collections.abc import Iterable
 
-from spacy.tokens import Span
+from spacy.attrs import LOWER, ORTH, TAG
+from spacy.strings import get_string_id
+from spacy.tokens import Doc, Span
 
 from .actors import load_kb
 from .actors.kb import norm_key
@@ -64,6 +66,25 @@ class RelevanceScan:
                 parts = _parts(name)
                 if parts:
                     table.setdefault(parts[0], set()).add(parts[1:])
+        # The single-token cues as string hashes, for :meth:`cue_tokens`.
+        self._cue_tags = frozenset(get_string_id(t) for t in _PROPER)
+        self._cue_orths = frozenset(get_string_id(t) for t in _MARKS)
+        self._cue_lowers = frozenset(get_string_id(w) for w in self.words)
+
+    def cue_tokens(self, doc: Doc) -> list[bool]:
+        """One flag per token of ``doc``: True when the token alone makes its sentence relevant.
+
+        The cues :meth:`__call__` tests token by token (a proper-noun tag, a quotation mark or
+        colon, a reporting word), read for the whole document from one array of string hashes,
+        so the sentences that have one (nearly all of a news article) need no Token objects.
+        """
+        if not len(doc):
+            return []
+        tags, orths, lowers = self._cue_tags, self._cue_orths, self._cue_lowers
+        return [
+            tag in tags or orth in orths or lower in lowers
+            for tag, orth, lower in doc.to_array([TAG, ORTH, LOWER]).tolist()
+        ]
 
     def __call__(self, sent: Span) -> bool:
         """True when ``sent`` (tagged, not parsed) may hold an event, a quote or a place."""

@@ -22,7 +22,8 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, cast
 
 import numpy
-from spacy.attrs import DEP, HEAD, SENT_START
+from spacy.attrs import DEP, HEAD, ORTH, SENT_START
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
 from .config import Settings
@@ -37,6 +38,7 @@ Relevance = Callable[[Span], bool]
 #: Sentence-final punctuation for the cheap splitter. Not the ellipsis: it mostly marks a cut
 #: inside a quotation, where the parser does not end the sentence.
 _FINAL = frozenset({".", "!", "?", "‼", "⁇", "⁈", "⁉", "。", "？", "！"})
+_FINAL_IDS = frozenset(get_string_id(mark) for mark in _FINAL)
 #: An unparsed stretch between two parsed runs shorter than this many tokens is parsed too: a
 #: run that starts or ends mid-paragraph can be split by the parser where the whole text is not.
 _MIN_GAP = 12
@@ -75,15 +77,18 @@ def sentence_starts(doc: Doc) -> list[int]:
     one sentence to the parser. Coarser than the parser's sentences is safe: gating decides
     per stretch, and the parser still splits a relevant stretch as it would.
     """
-    starts = [0] if len(doc) else []
     n = len(doc)
+    if not n:
+        return []
+    # Only the final marks are looked at as Token objects: they are found in the array of
+    # token text hashes (a Token object for every token, or ``doc.text``, costs far more).
+    orths = doc.to_array(ORTH).tolist()
+    starts = [0]
     i = 0
-    while i < n:
-        tok = doc[i]
-        if tok.text not in _FINAL:
-            i += 1
+    for c, orth in enumerate(orths):
+        if c < i or orth not in _FINAL_IDS:
             continue
-        j = i
+        j = c
         # Closing marks glued to the final punctuation ('."', '.)') stay in the sentence.
         while j + 1 < n and doc[j + 1].is_punct and not doc[j].whitespace_:
             j += 1
@@ -200,9 +205,13 @@ class NLPStage:
         assert self.relevance is not None
         starts = sentence_starts(doc)
         bounds = [*starts, len(doc)]
+        # A relevance test may flag single tokens that settle their sentence (the pre-scan's
+        # cue words): a cumulative count then answers most sentences without a Span.
+        cue_tokens = getattr(self.relevance, "cue_tokens", None)
+        cues = [0, *itertools.accumulate(cue_tokens(doc))] if cue_tokens is not None else None
         runs: list[tuple[int, int]] = []
         for s, e in itertools.pairwise(bounds):
-            if self.relevance(doc[s:e]):
+            if (cues is not None and cues[e] > cues[s]) or self.relevance(doc[s:e]):
                 if runs and s - runs[-1][1] < _MIN_GAP:
                     runs[-1] = (runs[-1][0], e)
                 else:

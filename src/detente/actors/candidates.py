@@ -229,6 +229,7 @@ class CandidateFinder:
             self.surname_matcher.add("surname:" + key, [make(f) for f in sorted(forms)])
         self.vocab = vocab
         self._places: list[tuple[str, Hit]] | None = None
+        self._place_keys: list[str] = []  # the keys of ``_places``, rapidfuzz's choices
 
     def _accept(self, span: Any, hit: Hit, key: str) -> bool:
         text = span.text
@@ -269,15 +270,19 @@ class CandidateFinder:
                 cands.append(span)
         person_ents = [e for e in doc.ents if e.label_ == "PERSON"]
         org_ents = [e for e in doc.ents if e.label_ in ("ORG", "FAC", "WORK_OF_ART")]
+        # Entities do not overlap: the only PERSON entity that can contain a span is the one
+        # over its first token.
+        person_at = {i: e for e in person_ents for i in range(e.start, e.end)}
         kept = []
         for span in filter_spans(cands):
             part = info[(span.start, span.end)]
-            if part.cat not in (PERSON, ROLE, SURNAME) and any(
-                e.start <= span.start
+            e = person_at.get(span.start)
+            if (
+                part.cat not in (PERSON, ROLE, SURNAME)
+                and e is not None
                 and span.end <= e.end
                 and len(e) > len(span)
                 and not self._title_like(doc, e, span)
-                for e in person_ents
             ):
                 continue  # "Jordan" in "Michael Jordan"
             if part.cat in (CAPITAL, PLACE) and any(
@@ -416,7 +421,10 @@ class CandidateFinder:
         """(key, start, end) of every lower-layer name in ``doc`` (as a LOWER phrase match)."""
         if not self._singles and not self._lengths:
             return []
-        lowers = [t.lower_ for t in doc]
+        from spacy.attrs import LOWER
+
+        strings = doc.vocab.strings
+        lowers = [strings[h] for h in doc.to_array(LOWER).tolist()] if len(doc) else []
         table, singles, lengths = self.kb.layer_tokens, self._singles, self._lengths
         out = []
         last = len(lowers) - 1
@@ -445,11 +453,12 @@ class CandidateFinder:
                 and not hits[0].case_sensitive
                 and hits[0].layer == "curated"  # lower layers list their misspellings
             ]
+            self._place_keys = [k for k, _ in self._places]
         query = norm_key(text)
         if len(query) < 6:
             return None
         best = process.extractOne(
-            query, [k for k, _ in self._places], scorer=fuzz.ratio, score_cutoff=FUZZY_PLACE
+            query, self._place_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_PLACE
         )
         return self._places[best[2]][1] if best else None
 

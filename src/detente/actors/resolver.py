@@ -148,7 +148,9 @@ class DocResolver:
         self.finder = CandidateFinder(kb, vocab, places)
         self.vocab = vocab
         self._names: list[tuple[str, str]] | None = None
+        self._name_keys: list[str] = []
         self._sent_start: list[int] = []
+        self._lowers: list[str] = []  # the lower-case form of every token of the current doc
         self._lock = threading.Lock()
 
     def find_parts(self, doc: Any) -> list[Part]:
@@ -162,11 +164,9 @@ class DocResolver:
     # ------------------------------------------------------------------ context
     def _not_current(self, doc: Any, group: list[Part]) -> bool:
         start = group[0].start
-        window = doc[max(0, start - 2) : start]
-        return any(t.lower_.strip("-") in NOT_CURRENT for t in window) or any(
-            t.lower_ in NOT_CURRENT or t.lower_.startswith("ex-")
-            for p in group
-            for t in doc[p.start : p.end]
+        lowers = self._lowers
+        return any(w.strip("-") in NOT_CURRENT for w in lowers[max(0, start - 2) : start]) or any(
+            w in NOT_CURRENT or w.startswith("ex-") for p in group for w in lowers[p.start : p.end]
         )
 
     def _context_codes(self, doc: Any, sent_codes: dict[int, list[str]], tok: int) -> list[str]:
@@ -197,11 +197,13 @@ class DocResolver:
                 if p.layer == "curated"
                 for n in p.names
             ]
+            self._name_keys = [n for n, _ in self._names]  # rapidfuzz's choices, made once
         query = norm_key(text)
         if " " not in query:
             return None
-        choices = [n for n, _ in self._names]
-        best = process.extract(query, choices, scorer=fuzz.ratio, limit=5, score_cutoff=FUZZY_MIN)
+        best = process.extract(
+            query, self._name_keys, scorer=fuzz.ratio, limit=5, score_cutoff=FUZZY_MIN
+        )
         for _name, score, idx in best:
             person = self.kb.people[self._names[idx][1]]
             code = person.ref(date)[0].code
@@ -224,6 +226,12 @@ class DocResolver:
     def _resolve_doc(
         self, doc: Any, date: dt.date | None, article: Article | None = None
     ) -> list[Mention]:
+        from spacy.attrs import LOWER
+
+        # Every token's lower-case form, read once from the array (the steps below look at
+        # the words around each group).
+        strings = doc.vocab.strings
+        self._lowers = [strings[h] for h in doc.to_array(LOWER).tolist()] if len(doc) else []
         # Sentence start of every token (one sentence when the pipeline has no parser).
         self._sent_start = [0] * len(doc)
         if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
@@ -240,7 +248,7 @@ class DocResolver:
                 code = self.kb.entries[part.hit.target].code
                 if code:
                     sent_codes.setdefault(self._sent_start[part.start], []).append(code)
-        pron = [t.i for t in doc if t.lower_ in PRONOUNS and t.pos_ == "PRON"]
+        pron = [i for i, w in enumerate(self._lowers) if w in PRONOUNS and doc[i].pos_ == "PRON"]
         items: list[tuple[int, list[Part] | None]] = [(g[0].start, g) for g in groups]
         items += [(i, None) for i in pron]
         items.sort(key=lambda x: x[0])
@@ -375,8 +383,9 @@ class DocResolver:
         sector, _ = self.comp.first_sector(group)
         sector = sector or shared_sector
         start = group[0].start
-        former = any(t.lower_.strip("-") in FORMER for t in doc[max(0, start - 2) : start]) or any(
-            t.lower_ in FORMER for p in group for t in doc[p.start : p.end]
+        lowers = self._lowers
+        former = any(w.strip("-") in FORMER for w in lowers[max(0, start - 2) : start]) or any(
+            w in FORMER for p in group for w in lowers[p.start : p.end]
         )
         return _Group(
             doc=doc,

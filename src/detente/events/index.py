@@ -18,6 +18,7 @@ Dunmore).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -36,6 +37,23 @@ __all__ = ["DocIndex", "dedupe", "distinct", "same_code", "same_entity", "uncode
 
 _QUOTE_OPEN = '“"'
 _QUOTE_CLOSE = '”"'
+
+
+@functools.cache
+def _quote_ids() -> tuple[frozenset[int], frozenset[int], int]:
+    """String hashes of the token texts that open and close a quote, and of the straight mark.
+
+    Every substring of ``_QUOTE_OPEN`` / ``_QUOTE_CLOSE``: what ``tok.text in marks`` accepts.
+    """
+    from spacy.strings import get_string_id
+
+    def subs(marks: str) -> frozenset[int]:
+        n = len(marks)
+        return frozenset(get_string_id(marks[i:j]) for i in range(n) for j in range(i + 1, n + 1))
+
+    return subs(_QUOTE_OPEN), subs(_QUOTE_CLOSE), get_string_id('"')
+
+
 _NO_ACTOR = ActorRef(code=None)
 
 
@@ -268,19 +286,21 @@ def uncoded_actor(mention: Mention) -> bool:
 
 def _quote_state(doc: Doc) -> list[bool]:
     # Direct-quote state per token: “ opens, ” closes, a new paragraph that opens with a
-    # quote mark continues the previous speaker's quote.
+    # quote mark continues the previous speaker's quote (a line break does not close one).
+    # Read from the token text hashes: a Token object per token costs more than the test.
+    from spacy.attrs import ORTH
+
+    opening, closing, straight = _quote_ids()
     in_quote = [False] * len(doc)
     inside = False
-    for tok in doc:
-        if "\n" in tok.text and not inside:
-            inside = False
-        if tok.text in _QUOTE_OPEN and not (tok.text == '"' and inside):
+    for i, orth in enumerate(doc.to_array(ORTH).tolist() if len(doc) else []):
+        if orth in opening and not (orth == straight and inside):
             inside = True
-            in_quote[tok.i] = True
+            in_quote[i] = True
             continue
-        if tok.text in _QUOTE_CLOSE and inside:
+        if orth in closing and inside:
             inside = False
-        in_quote[tok.i] = inside
+        in_quote[i] = inside
     return in_quote
 
 

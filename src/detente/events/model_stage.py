@@ -49,17 +49,26 @@ def yield_type(sent: Any) -> str:
     return "RETREAT" if lemmas & _retreat_lemmas() else "CONCEDE"
 
 
-def _candidates(article: Article, sent: Any) -> list[Mention]:
+def _candidates(
+    article: Article, sent: Any, placed: list[tuple[int, Mention]] | None = None
+) -> list[Mention]:
     # Actor candidates, as in training: every actor mention but places; coded ones first.
-    off = article.body_offset
-    out = []
-    for m in article.mentions:
-        if m.actor is not None and m.actor.kind == "location":
-            continue
-        start = m.start + (off if m.field == "text" else 0)
-        if sent.start_char <= start < sent.end_char:
-            out.append(m)
+    # ``placed`` is :func:`_placed` of the article, computed once for all its sentences.
+    if placed is None:
+        placed = _placed(article)
+    lo, hi = sent.start_char, sent.end_char
+    out = [m for start, m in placed if lo <= start < hi]
     return sorted(out, key=lambda m: m.actor is None or not m.actor.code)
+
+
+def _placed(article: Article) -> list[tuple[int, Mention]]:
+    """The article's non-place mentions with their offsets into the parsed text."""
+    off = article.body_offset
+    return [
+        (m.start + (off if m.field == "text" else 0), m)
+        for m in article.mentions
+        if not (m.actor is not None and m.actor.kind == "location")
+    ]
 
 
 def _entity(m: Mention) -> Entity:
@@ -199,9 +208,10 @@ def type_events(
         by_sent.setdefault(s_index, []).append(i)
     out: list[Event] = list(events)
     added: list[Event] = []
+    placed = _placed(article)
     for s_index, sent in enumerate(doc.sents):
         idx = by_sent.get(s_index, [])
-        cands = _candidates(article, sent)
+        cands = _candidates(article, sent, placed)
         if not idx and not cands:
             continue  # no actor candidate and no rule: the model does not run
         rules = [(events[i].event, events[i].factual) for i in idx]

@@ -101,13 +101,20 @@ def actor_words() -> ActorWords:
 # ---------------------------------------------------------------------- group references
 def _is_group_reference(tok: Token, w: ActorWords) -> bool:
     """True for "the two sides", "both leaders", "the rivals", a subject "both"."""
-    lower, lemma = tok.lower_, tok.lemma_.lower()
-    kids = {c.lower_ for c in tok.children}
-    if tok.pos_ in ("NOUN", "PROPN") and tok.tag_ in ("NNS", "NNPS") and lemma in w.group_nouns:
+    lower = tok.lower_
+    # the children are read only by the branches that need them (this runs on every token)
+    if (
+        tok.pos_ in ("NOUN", "PROPN")
+        and tok.tag_ in ("NNS", "NNPS")
+        and tok.lemma_.lower() in w.group_nouns
+    ):
+        kids = {c.lower_ for c in tok.children}
         return "two" in kids or "both" in kids
     if lower in w.pair_nouns:
-        return "the" in kids
-    return lower in w.pair_pronouns or (lower == "two" and "the" in kids)
+        return "the" in {c.lower_ for c in tok.children}
+    return lower in w.pair_pronouns or (
+        lower == "two" and "the" in {c.lower_ for c in tok.children}
+    )
 
 
 def _group_role(tok: Token) -> bool:

@@ -66,30 +66,40 @@ def match(lexicon: Lexicon, sent: SpacySpan, in_title: bool) -> list[Match]:
     doc = sent.doc
     found: list[Match] = []
     used: set[int] = set()
-    for tok in sent:
-        for seq in lexicon.stop.get(tok.lemma_.lower(), ()):
-            window = doc[tok.i : tok.i + len(seq)]
-            if len(window) == len(seq) and all(
+    # The sentence's tokens and their word forms, read once for both passes below.
+    toks_s = list(sent)
+    lemmas = [t.lemma_.lower() for t in toks_s]
+    lowers = [t.lower_ for t in toks_s]
+    size, base = len(toks_s), sent.start
+    for j, lemma in enumerate(lemmas):
+        for seq in lexicon.stop.get(lemma, ()):
+            n = len(seq)
+            if j + n <= size:
+                if all(s in (lemmas[j + k], lowers[j + k]) for k, s in enumerate(seq)):
+                    used.update(range(base + j, base + j + n))
+                continue
+            # a stop sequence running past the sentence end is matched on the document
+            window = doc[base + j : base + j + n]
+            if len(window) == n and all(
                 s in (t.lemma_.lower(), t.lower_) for s, t in zip(seq, window, strict=True)
             ):
                 used.update(t.i for t in window)
-    for tok in sent:
-        if tok.i in used or tok.is_punct or tok.is_space:
+    for j, tok in enumerate(toks_s):
+        if base + j in used or tok.is_punct or tok.is_space:
             continue
-        keys = dict.fromkeys((tok.lemma_.lower(), tok.lower_))
+        keys = dict.fromkeys((lemmas[j], lowers[j]))
         best: list[Match] = []
         best_len = 0
         for key in keys:
             for pat in lexicon.patterns_at(key):
                 n = len(pat.lemmas)
-                if n < best_len or tok.i + n > sent.end:
+                if n < best_len or j + n > size:
                     continue
-                toks = [doc[tok.i + k] for k in range(n)]
                 if not all(
-                    lem in (t.lemma_.lower(), t.lower_)
-                    for lem, t in zip(pat.lemmas, toks, strict=True)
+                    lem in (lemmas[j + k], lowers[j + k]) for k, lem in enumerate(pat.lemmas)
                 ):
                     continue
+                toks = toks_s[j : j + n]
                 anchor = span_root(toks)
                 if not pos_ok(pat.pos, anchor, in_title):
                     continue

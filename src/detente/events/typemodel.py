@@ -126,10 +126,17 @@ class Vectoriser:
 
     def transform_one(self, feats: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
         """The sparse vector of one sentence: ``(indices, values)``."""
-        counts = Counter(f for f in feats if f in self.vocabulary)
+        # Column -> count, in the order the features first occur (the vocabulary is one-to-one,
+        # so this is the order, and so the float sums, of counting the feature strings).
+        counts: dict[int, int] = {}
+        vocabulary = self.vocabulary
+        for f in feats:
+            col = vocabulary.get(f)
+            if col is not None:
+                counts[col] = counts.get(col, 0) + 1
         if not counts:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-        idx = np.array([self.vocabulary[f] for f in counts], dtype=np.int64)
+        idx = np.fromiter(counts, dtype=np.int64, count=len(counts))
         tf = np.array([1.0 + math.log(c) for c in counts.values()], dtype=np.float64)
         val = tf * self.idf[idx]
         norm = float(np.sqrt((val * val).sum()))
