@@ -11,6 +11,7 @@ followed back to the previous speaker or person.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -471,13 +472,16 @@ class SpeakerResolver:
         return self._previous(before)
 
 
+_POSSESSIVE = re.compile(r"(?:’s|'s|’|')$")
+
+
 def _same_person(a: str | None, b: str | None) -> bool:
     """Two names of one person: the same last word (``Barack Obama``, ``Obama``); two full
     names must also agree on the first (``Bill Clinton`` is not ``Hillary Clinton``)."""
     if not a or not b:
         return False
-    wa = [w.lower().strip("’'s.") for w in a.split()]
-    wb = [w.lower().strip("’'s.") for w in b.split()]
+    wa = [_POSSESSIVE.sub("", w.lower()).strip(".,") for w in a.split()]
+    wb = [_POSSESSIVE.sub("", w.lower()).strip(".,") for w in b.split()]
     if wa[-1] != wb[-1]:
         return False
     return len(wa) < 2 or len(wb) < 2 or wa[0] == wb[0] or wa[-2:] == wb[-2:]
