@@ -6,22 +6,9 @@ Set in the fictional world of ``tests/fictional``; the people are invented for t
 
 from __future__ import annotations
 
-from detente.api import code_text
-from detente.records import Article, Quote
+from detente.records import Article
 
-from .fictional import fictional_settings
-
-DATE = "2018-05-02"
-
-
-def _code(text: str) -> Article:
-    return code_text(text, date=DATE, settings=fictional_settings(default_date=DATE))
-
-
-def _quote(article: Article, words: str) -> Quote:
-    found = [q for q in article.quotes if words in q.text]
-    assert found, [q.text for q in article.quotes]
-    return found[0]
+from .test_quote_speakers import _code, _quote
 
 
 def _speaker_text(article: Article, words: str) -> str:
