@@ -69,11 +69,13 @@ class SpeakerResolver:
         self.history: list[tuple[int, Resolved]] = []  # (doc char offset, speaker)
         self.honorifics = self._honorifics()
         self.quoted: list[tuple[int, int]] = []  # what the article's quotes say (doc chars)
+        self._people_cache: list[tuple[int, str, ActorRef | None, bool]] | None = None
 
     def set_quoted(self, spans: list[tuple[int, int]]) -> None:
         """Tell the resolver what the quotes of the article say (doc character ranges): a person
         named inside a quote is not who a speaker pronoun after it stands for."""
         self.quoted = sorted(spans)
+        self._people_cache = None
 
     # ----------------------------------------------------------------------------------------
     def _follow(self, m: Mention) -> Mention:
@@ -313,33 +315,44 @@ class SpeakerResolver:
             "parataxis",
         )
 
-    def _salient_person(self, before: int, want: str) -> Resolved | None:
-        """The person a speaker pronoun (``he said``) stands for: the previous speaker, unless
-        another person of a compatible gender has since been the subject of a main clause; else
-        the nearest such subject. Names inside quotes never count ("Matthews said ... “he was
-        effective at securing Trump's flank,” he said" is Matthews). None when nothing fits."""
+    def _people(self) -> list[tuple[int, str, ActorRef | None, bool]]:
+        """The named people of the article outside quotes, once per article: (doc char offset,
+        name, actor, subject of a main clause), persons of the actor stage and PERSON entities."""
+        if self._people_cache is not None:
+            return self._people_cache
         people: list[tuple[int, str, ActorRef | None, bool]] = []
         seen: set[int] = set()
         for s, e, _i, m in self.mentions:
-            if s < before and m.actor is not None and m.actor.kind == "person" and m.actor.name:
+            if m.actor is not None and m.actor.kind == "person" and m.actor.name:
                 people.append((s, m.actor.name, m.actor, self._is_main_subject(s, e)))
                 seen.add(s)
         for ent in self.doc.ents:
-            if ent.label_ != "PERSON" or ent.end_char > before or ent.start_char in seen:
+            if ent.label_ != "PERSON" or ent.start_char in seen:
                 continue
             run = self._name_tokens(list(ent))
             if run:
                 name = self.doc.text[run[0].idx : run[-1].idx + len(run[-1])]
                 if len(run) == 1:
-                    name = self._full_name(run[0].text, before) or name
+                    name = self._full_name(run[0].text, ent.end_char) or name
                 subj = self._is_main_subject(ent.start_char, ent.end_char)
                 people.append((ent.start_char, name, self._actor_for_name(name), subj))
+        self._people_cache = [
+            p
+            for p in sorted(people, key=lambda p: p[0])
+            if _is_name(p[1]) and not self._in_quote(p[0])
+        ]
+        return self._people_cache
+
+    def _salient_person(self, before: int, want: str) -> Resolved | None:
+        """The person a speaker pronoun (``he said``) stands for: the previous speaker, unless
+        another person of a compatible gender has since been the subject of a main clause; else
+        the nearest such subject. Names inside quotes never count ("Matthews said ... “he was
+        effective at securing Trump's flank,” he said" is Matthews). None when nothing fits."""
         people = [
             p
-            for p in people
-            if before - p[0] <= PRONOUN_WINDOW
-            and _is_name(p[1])
-            and not self._in_quote(p[0])
+            for p in self._people()
+            if p[0] < before
+            and before - p[0] <= PRONOUN_WINDOW
             and self._gender(p[1], p[2]) in (None, want)
         ]
         prev = next(
