@@ -65,21 +65,33 @@ class ReportingLexicon:
         return bool(need and need & particles)
 
 
-def _read(path: Path | Any) -> dict[str, Any]:
+def read_mapping(path: Path | Any, what: str, shape: str = "") -> dict[str, Any]:
+    """Read one YAML knowledge file of the quotes stage that must hold a mapping.
+
+    Args:
+        path: the file (a ``Path`` or an ``importlib.resources`` traversable).
+        what: what it is, for the error ("reporting lexicon", "speaker lexicon").
+        shape: what the mapping needs, for the error (" with verbs/nouns keys").
+
+    Raises:
+        ConfigError: the file cannot be read, is not YAML, or is not a mapping.
+    """
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(
-            f"cannot read reporting lexicon {path}: {exc}; fix the YAML or drop the file",
+            f"cannot read {what} {path}: {exc}; fix the YAML or drop the file",
             code="E015",
         ) from exc
     if not isinstance(data, dict):
         raise ConfigError(
-            f"reporting lexicon {path} must be a mapping with verbs/nouns keys (see "
-            f"docs/quotes.md)",
-            code="E015",
+            f"{what} {path} must be a mapping{shape} (see docs/quotes.md)", code="E015"
         )
     return data
+
+
+def _read(path: Path | Any) -> dict[str, Any]:
+    return read_mapping(path, "reporting lexicon", " with verbs/nouns keys")
 
 
 def _words(value: Any, where: str) -> list[str]:

@@ -21,9 +21,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..errors import ConfigError
+from .lexicon import read_mapping
 
 __all__ = ["SpeakerLexicon", "first_name_gender", "gender_of", "load_speaker_lexicon"]
 
@@ -69,18 +68,7 @@ class SpeakerLexicon:
 
 
 def _read(path: Path | Any) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(
-            f"cannot read speaker lexicon {path}: {exc}; fix the YAML or drop the file",
-            code="E015",
-        ) from exc
-    if not isinstance(data, dict):
-        raise ConfigError(
-            f"speaker lexicon {path} must be a mapping (see docs/quotes.md)", code="E015"
-        )
-    return data
+    return read_mapping(path, "speaker lexicon")
 
 
 @functools.lru_cache(maxsize=8)
