@@ -23,12 +23,14 @@ from typing import Any, cast
 
 import numpy
 from spacy.attrs import DEP, HEAD, ORTH, SENT_START
+from spacy.pipeline import AttributeRuler
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
 from .config import Settings
 from .errors import NLPError
 from .records import Article
+from .ruler import FastRuler
 
 __all__ = ["NLPStage", "Relevance", "load_nlp", "sentence_starts"]
 
@@ -121,7 +123,11 @@ class NLPStage:
     assigns: tuple[str, ...] = ("doc",)
 
     def __init__(
-        self, model: str, batch_size: int = 32, relevance: Relevance | None = None
+        self,
+        model: str,
+        batch_size: int = 32,
+        relevance: Relevance | None = None,
+        fast_ruler: bool = True,
     ) -> None:
         self.model = model
         self.batch_size = batch_size
@@ -130,8 +136,17 @@ class NLPStage:
         names = list(self.nlp.pipe_names)
         if relevance is not None and "parser" not in names:
             self.relevance = None  # nothing to gate
-        cut = names.index("parser") if self.relevance is not None else 0
-        self._after = names[cut + 1 :] if self.relevance is not None else []
+        # The attribute ruler's matches come from detente.ruler (the same matches, faster),
+        # unless its patterns use what that module does not compile.
+        self._ruler_name, self._ruler = _fast_ruler(self.nlp) if fast_ruler else (None, None)
+        # The components run one by one after ``nlp.pipe``: those after the parser when
+        # gating, else the attribute ruler and those after it.
+        if self.relevance is not None:
+            self._after = names[names.index("parser") + 1 :]
+        elif self._ruler_name is not None:
+            self._after = names[names.index(self._ruler_name) :]
+        else:
+            self._after = []
         gated = "+gated" if self.relevance is not None else ""
         meta = self.nlp.meta
         self.version = f"1+{meta.get('name', model)}-{meta.get('version', '')}{gated}"
@@ -166,7 +181,8 @@ class NLPStage:
     def parse(self, texts: list[str]) -> list[Doc]:
         """Run the pipeline over ``texts`` (gated when the stage has a relevance test)."""
         if self.relevance is None:
-            return list(self.nlp.pipe(texts, batch_size=self.batch_size))
+            docs = list(self.nlp.pipe(texts, batch_size=self.batch_size, disable=self._after))
+            return self._finish(docs)
         docs = list(
             self.nlp.pipe(texts, batch_size=self.batch_size, disable=["parser", *self._after])
         )
@@ -196,8 +212,15 @@ class NLPStage:
             counts["parsed_tokens"] += sum(e - s for s, e in runs)
             counts["parsed"] += sum(1 for s in starts if any(a <= s < b for a, b in runs))
             _write_back(doc, starts, [(s, e, next(parsed)) for s, e in runs])
+        return self._finish(docs)
+
+    def _finish(self, docs: list[Doc]) -> list[Doc]:
+        """Run the components after the cut (see ``__init__``) over the documents."""
         for name in self._after:
-            docs = list(self.nlp.get_pipe(name).pipe(docs, batch_size=self.batch_size))
+            if name == self._ruler_name and self._ruler is not None:
+                docs = list(self._ruler.pipe(docs))
+            else:
+                docs = list(self.nlp.get_pipe(name).pipe(docs, batch_size=self.batch_size))
         return docs
 
     def _relevant_runs(self, doc: Doc) -> tuple[list[int], list[tuple[int, int]]]:
@@ -217,6 +240,15 @@ class NLPStage:
                 else:
                     runs.append((s, e))
         return starts, runs
+
+
+def _fast_ruler(nlp: Any) -> tuple[str | None, FastRuler | None]:
+    """The pipeline's attribute ruler and its compiled matcher, if it has one that compiles."""
+    for name, component in nlp.pipeline:
+        if isinstance(component, AttributeRuler):
+            fast = FastRuler.compile(component)
+            return (name, fast) if fast is not None else (None, None)
+    return None, None
 
 
 def _write_back(doc: Doc, starts: list[int], parsed: list[tuple[int, int, Doc]]) -> None:

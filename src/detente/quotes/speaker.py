@@ -16,6 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy
+from spacy.attrs import ORTH
+
 from ..records import ActorRef, Article, Mention
 from .lexicon import ReportingLexicon
 from .parse import np_span
@@ -70,6 +73,7 @@ class SpeakerResolver:
         self.honorifics = self._honorifics()
         self.quoted: list[tuple[int, int]] = []  # what the article's quotes say (doc chars)
         self._people_cache: list[tuple[int, str, ActorRef | None, bool]] | None = None
+        self._orths: Any = None  # the document's token text hashes, read when first needed
 
     def set_quoted(self, spans: list[tuple[int, int]]) -> None:
         """Tell the resolver what the quotes of the article say (doc character ranges): a person
@@ -147,10 +151,15 @@ class SpeakerResolver:
                     return name
         if found:
             return found
-        # proper-noun runs the NER missed ("Foreign Minister Sergei Lavrov" tagged ORG)
-        for tok in self.doc:
-            if tok.text == surname and tok.i > 0 and tok.idx < before:
-                run = self._name_tokens(list(self.doc[max(0, tok.i - 5) : tok.i + 1]))
+        # proper-noun runs the NER missed ("Foreign Minister Sergei Lavrov" tagged ORG); the
+        # tokens spelt like the surname are found in the array of token text hashes, since
+        # walking the whole document's Token objects for every speaker is slow
+        if self._orths is None:
+            self._orths = self.doc.to_array(ORTH)
+        for i in numpy.flatnonzero(self._orths == self.doc.vocab.strings[surname]).tolist():
+            tok = self.doc[i]
+            if i > 0 and tok.idx < before:
+                run = self._name_tokens(list(self.doc[max(0, i - 5) : i + 1]))
                 if len(run) >= 2:
                     found = " ".join(t.text for t in run)
         return found
