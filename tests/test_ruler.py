@@ -124,11 +124,11 @@ TEXT = (
 
 
 @pytest.mark.parametrize("gated", [False, True])
-def test_the_nlp_stage_gives_the_same_documents_with_either_ruler(gated: bool) -> None:
+def test_the_nlp_stage_gives_the_same_documents_with_or_without_equivalents(gated: bool) -> None:
     relevance = (lambda span: any(t.tag_ == "NNP" for t in span)) if gated else None
     fast = NLPStage(DEFAULT_MODEL, relevance=relevance)
-    stock = NLPStage(DEFAULT_MODEL, relevance=relevance, fast_ruler=False)
-    assert fast._ruler is not None and stock._ruler is None
+    stock = NLPStage(DEFAULT_MODEL, relevance=relevance, compiled=False)
+    assert set(fast.compiled) == {"attribute_ruler", "ner"} and not stock.compiled
     (a,), (b,) = fast.parse([TEXT]), stock.parse([TEXT])
     assert _annotations(a) == _annotations(b)
     assert [(e.start, e.end, e.label_) for e in a.ents] == [

@@ -12,6 +12,11 @@ labels and sentence starts are written back; then the components after the parse
 (``attribute_ruler``, ``lemmatizer``, ``ner``) run on the whole text again. Tokens, tags, lemmas,
 entities and character offsets are therefore those of the ungated pipeline; the other sentences
 have no dependency arcs (``dep_ == ""``, each token its own head) but keep sentence starts.
+
+Exact equivalents (issue 18): two components whose time in spaCy goes mostly to bookkeeping are
+run by detente's own code, with the same output: the attribute ruler's matching
+(:mod:`detente.ruler`) and the entity recogniser's greedy decoding (:mod:`detente.biluo`, which
+scores with the model's own layers). ``NLPStage(..., compiled=False)`` runs spaCy's.
 """
 
 from __future__ import annotations
@@ -23,10 +28,11 @@ from typing import Any, cast
 
 import numpy
 from spacy.attrs import DEP, HEAD, ORTH, SENT_START
-from spacy.pipeline import AttributeRuler
+from spacy.pipeline import AttributeRuler, EntityRecognizer
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
+from .biluo import FastBILUO
 from .config import Settings
 from .errors import NLPError
 from .records import Article
@@ -127,7 +133,7 @@ class NLPStage:
         model: str,
         batch_size: int = 32,
         relevance: Relevance | None = None,
-        fast_ruler: bool = True,
+        compiled: bool = True,
     ) -> None:
         self.model = model
         self.batch_size = batch_size
@@ -136,15 +142,16 @@ class NLPStage:
         names = list(self.nlp.pipe_names)
         if relevance is not None and "parser" not in names:
             self.relevance = None  # nothing to gate
-        # The attribute ruler's matches come from detente.ruler (the same matches, faster),
-        # unless its patterns use what that module does not compile.
-        self._ruler_name, self._ruler = _fast_ruler(self.nlp) if fast_ruler else (None, None)
+        #: Components run by detente's exact equivalents (name -> the equivalent): the
+        #: attribute ruler's matches (detente.ruler) and the recogniser's greedy decoding
+        #: (detente.biluo), when the pipeline's components are ones they compile.
+        self.compiled: dict[str, Any] = _compiled(self.nlp) if compiled else {}
         # The components run one by one after ``nlp.pipe``: those after the parser when
-        # gating, else the attribute ruler and those after it.
+        # gating, else the first compiled one and those after it.
         if self.relevance is not None:
             self._after = names[names.index("parser") + 1 :]
-        elif self._ruler_name is not None:
-            self._after = names[names.index(self._ruler_name) :]
+        elif self.compiled:
+            self._after = names[min(names.index(name) for name in self.compiled) :]
         else:
             self._after = []
         gated = "+gated" if self.relevance is not None else ""
@@ -217,8 +224,9 @@ class NLPStage:
     def _finish(self, docs: list[Doc]) -> list[Doc]:
         """Run the components after the cut (see ``__init__``) over the documents."""
         for name in self._after:
-            if name == self._ruler_name and self._ruler is not None:
-                docs = list(self._ruler.pipe(docs))
+            equivalent = self.compiled.get(name)
+            if equivalent is not None:
+                docs = list(equivalent.pipe(docs, batch_size=self.batch_size))
             else:
                 docs = list(self.nlp.get_pipe(name).pipe(docs, batch_size=self.batch_size))
         return docs
@@ -242,13 +250,18 @@ class NLPStage:
         return starts, runs
 
 
-def _fast_ruler(nlp: Any) -> tuple[str | None, FastRuler | None]:
-    """The pipeline's attribute ruler and its compiled matcher, if it has one that compiles."""
+def _compiled(nlp: Any) -> dict[str, Any]:
+    """The pipeline's components that detente runs by an exact equivalent, by name."""
+    out: dict[str, Any] = {}
     for name, component in nlp.pipeline:
+        equivalent: Any = None
         if isinstance(component, AttributeRuler):
-            fast = FastRuler.compile(component)
-            return (name, fast) if fast is not None else (None, None)
-    return None, None
+            equivalent = FastRuler.compile(component)
+        elif isinstance(component, EntityRecognizer):
+            equivalent = FastBILUO.compile(component)
+        if equivalent is not None:
+            out[name] = equivalent
+    return out
 
 
 def _write_back(doc: Doc, starts: list[int], parsed: list[tuple[int, int, Doc]]) -> None:

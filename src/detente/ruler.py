@@ -159,12 +159,16 @@ class FastRuler:
             return
         found.add((number, match_id, i, end))
 
-    def pipe(self, docs: Iterable[Doc]) -> Iterator[Doc]:
-        """Set the ruler's attributes on each document, as the ruler's own ``pipe`` does."""
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
+        """Set the ruler's attributes on each document, as the ruler's own ``pipe`` does.
+
+        ``batch_size`` is accepted for the components' common interface; documents go one
+        at a time.
+        """
         if len(self.ruler.attrs) != self._n_attrs:  # patterns were added since compiling
             self._load(_compile_ruler(self.ruler))
         if not self._compiled:
-            yield from self.ruler.pipe(docs)
+            yield from self.ruler.pipe(docs, batch_size=batch_size)
             return
         for doc in docs:
             self.ruler.set_annotations(doc, self.matches(doc))
