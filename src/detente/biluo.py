@@ -12,7 +12,7 @@ and the same batch, as the C loop does. The scores come from the same weights an
 calls on the same shapes. The decoder then masks them with the BILUO validity rules, picks the
 first best valid action, and applies it. The validity rules are spaCy's ``ner.pyx`` for documents
 without preset entities, written once as masks per state kind. So the entities are the stock
-component's. ``benchmarks/ruler.py`` checks that on 901,849 tokens, and
+component's. ``benchmarks/components.py`` checks that on 901,849 tokens, and
 ``tests/test_biluo.py`` on text. Anything else is left to spaCy: a beam, another state layout,
 documents that already carry entity annotation (:meth:`FastBILUO.compile` gives ``None``, or a
 batch is handed to the component).
@@ -113,6 +113,20 @@ class FastBILUO:
         if not any(lengths):
             return
         step = self.ner.model.predict(docs)  # the tok2vec and the precomputed lower layer
+        try:
+            ents = self._steps(docs, lengths, step)
+        finally:
+            # As spaCy's greedy_parse does: the step model's arrays sit in reference cycles
+            # (its backprop closures), which the collector frees late; a long ingest would
+            # hold many batches' worth of them.
+            step.clear_memory()
+        for doc, found in zip(docs, ents, strict=True):
+            if len(doc):
+                spans = [Span(doc, s, e, label=self.labels[k]) for s, e, k in found]
+                doc.set_ents(spans, default="outside")
+
+    def _steps(self, docs: list[Doc], lengths: list[int], step: Any) -> list[list[list[int]]]:
+        """The entities (start, end, label index) of each document, decoded step by step."""
         state2vec, vec2scores = step.state2vec, step.vec2scores
         unseen = numpy.flatnonzero(step._class_mask == 0)
         offsets = numpy.cumsum([0, *lengths[:-1]]).tolist()
@@ -168,7 +182,4 @@ class FastBILUO:
                 if pos[d] < lengths[d]:
                     still.append(d)
             active = still
-        for doc, found in zip(docs, ents, strict=True):
-            if len(doc):
-                spans = [Span(doc, s, e, label=self.labels[k]) for s, e, k in found]
-                doc.set_ents(spans, default="outside")
+        return ents
