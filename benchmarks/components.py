@@ -36,9 +36,11 @@ SHARED = ROOT.parent / "shared"
 
 
 def _texts(corpus: Path, limit: int | None, geo: Path | None) -> list[tuple[str, str]]:
+    from interleave import corpus_files
+
     from detente.read import read_paths
 
-    files = sorted(p for p in corpus.rglob("*") if p.is_file())[:limit]
+    files = corpus_files(corpus, limit)
     out = [(art.input, art.text) for art in read_paths(files) if art.rejected is None]
     if geo is not None and geo.is_file():
         with geo.open(encoding="utf-8") as handle:

@@ -119,9 +119,18 @@ class FastRuler:
         # patterns match it.
         found: set[tuple[int, int, int, int]] = set()
         check = self._check
+        # The distinct values of each column, found once (the index and the regular
+        # expressions both read LOWER).
+        distinct: dict[int, tuple[Any, Any]] = {}
+
+        def unique(k: int) -> tuple[Any, Any]:
+            if k not in distinct:
+                distinct[k] = numpy.unique(array[:, k], return_inverse=True)
+            return distinct[k]
+
         for k, table in self._index.items():
             # The positions of each distinct value of the column, grouped by one sort.
-            values, inverse = numpy.unique(array[:, k], return_inverse=True)
+            values, inverse = unique(k)
             order = numpy.argsort(inverse, kind="stable")
             bounds = numpy.searchsorted(inverse[order], numpy.arange(len(values) + 1)).tolist()
             for u, value in enumerate(values.tolist()):
@@ -140,7 +149,7 @@ class FastRuler:
             for entry in self._anywhere:
                 check(entry, i, rows, found)
         for k, tests in self._by_regex.items():
-            values, inverse = numpy.unique(array[:, k], return_inverse=True)
+            values, inverse = unique(k)
             strings = [self._strings[v] for v in values.tolist()]
             for entry, regex in tests:
                 hits = numpy.array([self._search(regex, text) for text in strings], dtype=bool)
