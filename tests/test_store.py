@@ -7,6 +7,7 @@ records, so these tests need neither spaCy nor the events stage.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -674,6 +675,31 @@ def test_merge_window_is_configurable(tmp_path: Path) -> None:
     con = open_db(path, read_only=True)
     (merged,) = queries.merged_events(con, type="ACCUSE")
     assert merged["num_mentions"] == 3 and merged["last_date"] == "2020-01-20"
+
+
+def test_a_tie_between_modes_and_cameo_codes_is_decided_by_value_not_row_order(
+    tmp_path: Path,
+) -> None:
+    # Two reports of one accusation, each with its own mode and CAMEO code: one of each, so the
+    # most common value is a tie. The rows arrive in a different order in a Spark-written
+    # dataset, so the choice must not depend on it.
+    def tied(first: str, second: str) -> list[Article]:
+        codes = {"a1": ("disapprove", "112"), "a2": ("allege", "111")}
+        arts = []
+        for aid in (first, second):
+            mode, cameo = codes[aid]
+            ev = replace(event("e1", "ACCUSE", "RUR", "FRE", mode=mode), cameo=cameo)
+            arts.append(article(aid, f"Ruritania accused Freedonia ({aid}).", (ev,)))
+        return arts
+
+    chosen = []
+    for name, order in (("ab", ("a1", "a2")), ("ba", ("a2", "a1"))):
+        path = tmp_path / f"{name}.duckdb"
+        build(path, tied(*order))
+        con = open_db(path, read_only=True)
+        chosen.append(con.execute("SELECT mode, cameo, num_mentions FROM merged_events").fetchall())
+        con.close()
+    assert chosen[0] == chosen[1] == [("allege", "111", 2)]
 
 
 def test_non_factual_events_are_not_merged(con) -> None:

@@ -53,13 +53,24 @@ STORIES_SELECT = (
 )
 
 #: The ``merged_events`` rows from the ``_grouped`` events of :func:`grouped_sql`.
+#:
+#: The most common mode and CAMEO code of a merged event are chosen with ties broken by the
+#: smallest value: DuckDB's ``mode()`` keeps whichever tied value it met first, and the order
+#: the rows arrive in differs between the DuckDB store and a Parquet dataset written by Spark.
+#: NULLs never win unless every value is NULL, as with ``mode()``.
 MERGED_SELECT = """
+            WITH t AS (
+                SELECT *, count(*) OVER (PARTITION BY merged_id, mode) AS n_mode,
+                          count(*) OVER (PARTITION BY merged_id, cameo) AS n_cameo
+                FROM _grouped)
             SELECT merged_id, any_value(event), any_value(actor_codes),
-                   any_value(recipient_codes), min(d), max(d), mode(mode), any_value(quad_code),
-                   round(avg(event_scale), 3), mode(cameo), count(*),
+                   any_value(recipient_codes), min(d), max(d),
+                   first(mode ORDER BY mode IS NULL, n_mode DESC, mode),
+                   any_value(quad_code), round(avg(event_scale), 3),
+                   first(cameo ORDER BY cameo IS NULL, n_cameo DESC, cameo), count(*),
                    count(DISTINCT article_id), count(DISTINCT src), count(DISTINCT story_id),
                    arg_min(id, id), arg_min(url, id)
-            FROM _grouped GROUP BY merged_id"""
+            FROM t GROUP BY merged_id"""
 
 
 def grouped_sql(window_days: int) -> str:
