@@ -30,6 +30,21 @@ from typing import Any
 #: The parts of an ingest timed inside each batch (wrapped around the functions ingest calls).
 PARTS = ("code", "store", "dedup")
 
+#: Fewer full batch pairs than this give a median that moves by rank from run to run: a
+#: batch's entity decoding runs to its longest document, so batch ratios spread widely
+#: (docs/performance.md, "Batch count"); 12 pairs gave 0.78-0.88 where 40 held 0.92-0.93.
+STEADY_PAIRS = 30
+
+
+def pairs_warning(n_pairs: int) -> str | None:
+    """A warning when ``n_pairs`` full batch pairs are too few for a steady median, else None."""
+    if n_pairs >= STEADY_PAIRS:
+        return None
+    return (
+        f"only {n_pairs} batch pairs in the median: below {STEADY_PAIRS} it moves from run to "
+        "run; use a larger --limit (or a smaller --batch) to compare code"
+    )
+
 
 def corpus_files(corpus: Path, limit: int | None) -> list[Path]:
     """The corpus's input files in a stable order (at most ``limit``)."""
@@ -266,6 +281,7 @@ def run_interleaved(
         "batch": batch,
         "batch_pairs": len(pairs),
         "batch_pairs_in_median": len(full),
+        "warning": pairs_warning(len(full)),
         "warmup_discarded": warmup,
         "gc_disabled_while_timed": gc_off,
         "articles": n,

@@ -393,6 +393,8 @@ def _modes(args: argparse.Namespace, argv: list[str] | None) -> int:
                 f"(IQR {lo:.3f}-{hi:.3f}), CPU time {result['cpu_ratio_median']:.3f}"
             )
             print(f"load: {result['uptime_at_start']} -> {result['uptime_at_end']}")
+            if result["warning"]:
+                print(f"warning: {result['warning']}")
             if result["machine_busy"]:
                 print("the machine was busy (load > cores): quote the CPU-time ratio")
             if "saved_to" in result:

@@ -43,3 +43,11 @@ def test_batches_cover_every_item_in_order() -> None:
     assert [x for b in batches for x in b] == list(range(45))
     with pytest.raises(ValueError, match="at least 1"):
         _interleave().split_batches([1], 0)
+
+
+def test_too_few_batch_pairs_are_warned_about() -> None:
+    mod = _interleave()
+    few = mod.pairs_warning(mod.STEADY_PAIRS - 1)
+    assert few is not None and f"only {mod.STEADY_PAIRS - 1} batch pairs" in few
+    assert "--limit" in few
+    assert mod.pairs_warning(mod.STEADY_PAIRS) is None

@@ -73,6 +73,19 @@ def test_compiled_matches_and_attributes_are_spacys() -> None:
     assert ours[11].lemma_ != "want"  # a rule may not run off the end
 
 
+def test_the_regex_answers_kept_are_bounded_and_matches_stay_the_same(monkeypatch) -> None:
+    from detente import ruler as ruler_module
+
+    monkeypatch.setattr(ruler_module, "REGEX_CACHE_SIZE", 2)
+    nlp, ours, theirs = _world()
+    ruler = nlp.get_pipe("attribute_ruler")
+    fast = FastRuler.compile(ruler)
+    assert fast is not None
+    for _ in range(3):  # the sentence has more distinct strings than the cache holds
+        assert fast.matches(ours) == ruler.match(theirs)
+        assert 0 < len(fast._regex_cache) <= 2
+
+
 def test_an_unparsed_token_has_no_label_to_match() -> None:
     nlp, ours, theirs = _world()
     for doc in (ours, theirs):  # as gating leaves the sentences it does not parse

@@ -23,7 +23,11 @@ from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, NORM, ORTH, TAG
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
-__all__ = ["FastRuler"]
+__all__ = ["REGEX_CACHE_SIZE", "FastRuler"]
+
+#: How many (pattern, string) answers of regular-expression tests a ruler keeps; the cache is
+#: emptied when it is full.
+REGEX_CACHE_SIZE = 1 << 16
 
 #: Token attributes a compiled pattern may test, with the column ``Doc.to_array`` gives.
 _COLUMNS: dict[str, int] = {
@@ -204,6 +208,10 @@ class FastRuler:
         key = (pattern, text)
         hit = self._regex_cache.get(key)
         if hit is None:
+            # Emptied when full: a long ingest meets ever new strings, and a bounded cache
+            # keeps memory flat at the cost of asking again.
+            if len(self._regex_cache) >= REGEX_CACHE_SIZE:
+                self._regex_cache.clear()
             hit = self._regex_cache[key] = bool(pattern.search(text))
         return hit
 
