@@ -335,12 +335,14 @@ class SpeakerResolver:
             if m.actor is not None and m.actor.kind == "person" and m.actor.name:
                 people.append((s, m.actor.name, m.actor, self._is_main_subject(s, e)))
                 seen.add(s)
+        text = ""  # the document's text, made once: ``Doc.text`` joins every token anew
         for ent in self.doc.ents:
             if ent.label_ != "PERSON" or ent.start_char in seen:
                 continue
             run = self._name_tokens(list(ent))
             if run:
-                name = self.doc.text[run[0].idx : run[-1].idx + len(run[-1])]
+                text = text or self.doc.text
+                name = text[run[0].idx : run[-1].idx + len(run[-1])]
                 if len(run) == 1:
                     name = self._full_name(run[0].text, ent.end_char) or name
                 subj = self._is_main_subject(ent.start_char, ent.end_char)
